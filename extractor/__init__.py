@@ -1,0 +1,1 @@
+"""Documents -> plain text -> sections -> mentions -> ESCO concepts -> competence profile."""

@@ -1,0 +1,174 @@
+"""Facts found by rules: languages with CEFR level, education (ISCED), years of experience, licences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from extractor.profile import Education, Evidence, LanguageSkill, Licence
+from extractor.sections import Section, section_at
+
+LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
+    "sv": ("svenska", "swedish"), "en": ("engelska", "english"), "ar": ("arabiska", "arabic"),
+    "fa": ("persiska", "farsi", "dari", "persian"), "so": ("somaliska", "somali"), "ti": ("tigrinja", "tigrinya"),
+    "ku": ("kurdiska", "kurdish", "sorani", "kurmanji"), "tr": ("turkiska", "turkish"), "pl": ("polska", "polish"),
+    "ru": ("ryska", "russian"), "uk": ("ukrainska", "ukrainian"), "es": ("spanska", "spanish"),
+    "fr": ("franska", "french"), "de": ("tyska", "german"), "fi": ("finska", "finnish"),
+    "bs": ("bosniska", "bosnian"), "hr": ("kroatiska", "croatian"), "sr": ("serbiska", "serbian"),
+    "sq": ("albanska", "albanian"), "ps": ("pashto", "pashtu"), "ur": ("urdu",), "hi": ("hindi",),
+    "zh": ("kinesiska", "mandarin", "chinese"), "th": ("thailändska", "thai"), "vi": ("vietnamesiska", "vietnamese"),
+    "am": ("amhariska", "amharic"), "pt": ("portugisiska", "portuguese"), "it": ("italienska", "italian"),
+    "ro": ("rumänska", "romanian"), "da": ("danska", "danish"), "no": ("norska", "norwegian"),
+    "el": ("grekiska", "greek"), "bn": ("bengali", "bangla"), "ta": ("tamil",), "tl": ("tagalog", "filipino"),
+}
+_NAME_TO_CODE = {name: code for code, names in LANGUAGE_NAMES.items() for name in names}
+_LANG_RE = re.compile(r"\b(" + "|".join(sorted(_NAME_TO_CODE, key=len, reverse=True)) + r")\b", re.I)
+
+# Words for a level, in the same line as the language: CEFR equivalents.
+_LEVEL_WORDS: list[tuple[str, str, bool]] = [
+    (r"modersmål|native|mother tongue|förstaspråk", "C2", True),
+    (r"flytande|fluent|mycket god|excellent|proficient", "C1", False),
+    (r"goda?\b|good|professional working", "B2", False),
+    (r"medel|intermediate|conversational", "B1", False),
+    (r"grundläggande|basic|elementary|beginner|nybörjare", "A2", False),
+]
+_CEFR_RE = re.compile(r"\b([ABC][12])\b")
+_SFI_RE = re.compile(r"\bsfi\b[^\n]{0,20}?\b(?:kurs|course|nivå|level)?\s*([ABCD])\b", re.I)
+_SAS_RE = re.compile(r"svenska som andraspråk\s*(grund|gymnasie(?:nivå)?\s*([123])|[123])?", re.I)
+SFI_TO_CEFR = {"A": "A1", "B": "A2", "C": "B1", "D": "B1"}
+SAS_TO_CEFR = {"grund": "B1", "1": "B2", "2": "B2", "3": "C1"}
+
+
+def _ev(text: str, start: int, end: int, sections: list[Section]) -> Evidence:
+    return Evidence(start=start, end=end, text=text[start:end], section=section_at(sections, start))
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def find_languages(text: str, sections: list[Section]) -> list[LanguageSkill]:
+    found: dict[str, LanguageSkill] = {}
+    for match in _LANG_RE.finditer(text):
+        code = _NAME_TO_CODE[match[1].lower()]
+        section = section_at(sections, match.start())
+        line_start, line_end = _line_bounds(text, match.start())
+        line = text[line_start:line_end]
+        # A language counts where the languages section lists it, or where a level is stated beside it.
+        tail = text[match.end():line_end][:60]
+        cefr, native = None, False
+        sfi, sas = _SFI_RE.search(line), _SAS_RE.search(line)
+        if code == "sv" and sas:
+            level = (sas.group(2) or sas.group(1) or "").lower().replace("gymnasienivå", "").strip()
+            cefr = SAS_TO_CEFR.get(level[:5] if level.startswith("grund") else level[-1:] if level else "", "B1")
+        elif code == "sv" and sfi:
+            cefr = SFI_TO_CEFR[sfi.group(1).upper()]
+        elif (cefr_match := _CEFR_RE.search(tail)) is not None:
+            cefr = cefr_match[1]
+        else:
+            for pattern, level, is_native in _LEVEL_WORDS:
+                if re.search(pattern, tail, re.I):
+                    cefr, native = level, is_native
+                    break
+        if section != "languages" and cefr is None:
+            continue
+        skill = found.setdefault(code, LanguageSkill(language=code, name=match[1].capitalize()))
+        if cefr and (skill.cefr is None or cefr > skill.cefr):
+            skill.cefr = cefr
+        skill.native = skill.native or native
+        skill.evidence.append(_ev(text, line_start, line_end, sections))
+    return list(found.values())
+
+
+_EDUCATION: list[tuple[int, str, str]] = [
+    (8, "doctoral degree", r"\b(ph\.?d|doktorsexamen|doktor(?:and)?|doctorate|doctoral)\b"),
+    (7, "master's degree", r"\b(master(?:s|examen)?|magisterexamen|magister|civilingenjör|msc|m\.sc|"
+                           r"läkarexamen|master's)\b"),
+    (6, "bachelor's degree", r"\b(kandidatexamen|kandidat|bachelor(?:'s)?|bsc|b\.sc|högskoleingenjör|"
+                             r"sjuksköterskeexamen|lärarexamen|university degree|universitetsexamen|"
+                             r"högskoleexamen)\b"),
+    (5, "short-cycle tertiary", r"\b(yrkeshögskola|yh-utbildning|yh-examen|yrkeshögskoleexamen|diploma|"
+                                r"associate degree)\b"),
+    (4, "post-secondary vocational", r"\b(yrkesutbildning|vocational training|vocational education|"
+                                     r"komvux|lärlingsutbildning|apprenticeship|gesällbrev)\b"),
+    (3, "upper secondary", r"\b(gymnasie(?:examen|utbildning|skola|program|t)?|gymnasium|high school|"
+                           r"secondary school|upper secondary)\b"),
+    (2, "lower secondary", r"\b(grundskol(?:a|an|eexamen)|primary school|middle school|lower secondary)\b"),
+]
+
+
+def find_education(text: str, sections: list[Section]) -> Education | None:
+    for level, label, pattern in _EDUCATION:
+        matches = list(re.finditer(pattern, text, re.I))
+        if matches:
+            return Education(isced=level, label=label,
+                             evidence=[_ev(text, m.start(), m.end(), sections) for m in matches[:3]])
+    return None
+
+
+_YEARS_STATED = re.compile(r"(\d{1,2})\+?\s*(?:års?|years?|yrs?)\s*(?:erfarenhet|of experience|experience|"
+                           r"i yrket|arbetslivserfarenhet|som|as)", re.I)
+_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*(?:[-–—]|till|to)\s*((?:19|20)\d{2}|nu|idag|pågående|present|now|"
+                    r"current|ongoing)\b", re.I)
+
+
+def find_experience_years(text: str, sections: list[Section], today: dt.date | None = None) -> float | None:
+    """Stated years of experience, or the union of date ranges in the experience section (the larger)."""
+    this_year = (today or dt.date.today()).year
+    stated = [int(m[1]) for m in _YEARS_STATED.finditer(text) if 0 < int(m[1]) < 60]
+    spans = []
+    for match in _RANGE.finditer(text):
+        if section_at(sections, match.start()) != "experience":
+            continue
+        start = int(match[1])
+        end = int(match[2]) if match[2].isdigit() else this_year
+        if 1950 <= start <= end <= this_year:
+            spans.append((start, end if end > start else start + 1))
+    covered, reach = 0, 0
+    for start, end in sorted(spans):  # union of the ranges: overlapping jobs count once
+        start = max(start, reach)
+        if end > start:
+            covered += end - start
+        reach = max(reach, end)
+    best = max([covered] + stated) if (stated or covered) else None
+    return float(best) if best is not None else None
+
+
+_DRIVING = re.compile(r"\b(?:körkort|driving licen[cs]e|driver'?s licen[cs]e|behörighet)\b[^\n]{0,30}?"
+                      r"\b((?:AM|A1|A2|BE|B96|C1E|C1|CE|C|D1E|D1|DE|D|A|B)(?:\s*(?:,|/|och|and|\+)\s*"
+                      r"(?:AM|A1|A2|BE|B96|C1E|C1|CE|C|D1E|D1|DE|D|A|B))*)\b"
+                      r"|\b((?:AM|A1|A2|BE|B96|C1E|C1|CE|C|D1E|D1|DE|D|A|B))-körkort\b", re.I)
+_CERTS: list[tuple[str, str, str, str]] = [
+    ("forklift", "truckkort", "forklift licence (truckkort)", r"\btruckkort\w*|\btruckbehörighet\w*|"
+                                                            r"\bforklift (?:licen[cs]e|certificate)"),
+    ("certificate", "YKB", "professional driver competence (YKB)", r"\bYKB\b"),
+    ("certificate", "ADR", "dangerous goods (ADR)", r"\bADR(?:-intyg|-certifikat)?\b"),
+    ("certificate", "heta_arbeten", "hot work certificate (Heta arbeten)", r"\bheta arbeten\b"),
+    ("certificate", "liftkort", "aerial work platform licence (liftkort)", r"\bliftkort\w*|\bskylift\w*"),
+    ("certificate", "hlr", "CPR / first aid (HLR)", r"\bHLR\b|\bCPR\b"),
+    ("certificate", "svetscertifikat", "welding certificate", r"\bsvetscertifikat\w*|\bwelding certificat\w*|"
+                                                           r"\bEN ISO 9606\b"),
+    ("certificate", "esa", "electrical safety (ESA)", r"\bESA\s?\d{0,2}\b"),
+]
+
+
+def find_licences(text: str, sections: list[Section]) -> list[Licence]:
+    licences: list[Licence] = []
+    seen: set[str] = set()
+    for match in _DRIVING.finditer(text):
+        codes_text = match.group(1) or match.group(2)
+        start = match.start(1) if match.group(1) else match.start(2)
+        for code in re.findall(r"B96|BE|C1E|C1|CE|D1E|D1|DE|AM|A1|A2|A|B|C|D", codes_text.upper()):
+            if code not in seen:
+                seen.add(code)
+                licences.append(Licence(kind="driving_licence", code=code, label=f"driving licence {code}",
+                                        evidence=[_ev(text, start, start + len(codes_text), sections)]))
+    for kind, code, label, pattern in _CERTS:
+        matches = list(re.finditer(pattern, text, re.I if code not in ("YKB", "ADR", "hlr", "esa") else 0))
+        if matches and code not in seen:
+            seen.add(code)
+            licences.append(Licence(kind=kind, code=code, label=label,
+                                    evidence=[_ev(text, m.start(), m.end(), sections) for m in matches[:3]]))
+    return licences

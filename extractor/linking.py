@@ -1,0 +1,55 @@
+"""Embedding-based linking: candidate phrases (lines, bullets, clauses) -> nearest taxonomy concepts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SPLIT = re.compile(r"[\n•·●▪■◦|;]+|(?<=[.!?])\s+|(?<=\w)[.:](?=\s)")
+_CLAUSE = re.compile(r",\s*|\s+(?:och|samt|and|&|eller|or|with|med)\s+|\s+[-–—]\s+|\(|\)", re.I)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    text: str
+
+
+def _spans(pattern: re.Pattern, text: str, offset: int) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for match in pattern.finditer(text):
+        spans.append((offset + pos, offset + match.start()))
+        pos = match.end()
+    spans.append((offset + pos, offset + len(text)))
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] in "+#"):
+        end -= 1
+    return start, end
+
+
+def candidate_phrases(text: str, max_words: int = 12) -> list[Candidate]:
+    """Lines, bullets and sentences of up to ``max_words`` words, and their clauses."""
+    seen: set[tuple[int, int]] = set()
+    found: list[Candidate] = []
+
+    def add(start: int, end: int) -> None:
+        start, end = _trimmed(text, start, end)
+        words = len(text[start:end].split())
+        if end > start and (start, end) not in seen and 1 <= words <= max_words and _WORD.search(text[start:end]):
+            seen.add((start, end))
+            found.append(Candidate(start, end, text[start:end]))
+
+    for s_start, s_end in _spans(_SPLIT, text, 0):
+        add(s_start, s_end)
+        clauses = _spans(_CLAUSE, text[s_start:s_end], s_start)
+        if len(clauses) > 1:
+            for c_start, c_end in clauses:
+                add(c_start, c_end)
+    return found

@@ -1,0 +1,151 @@
+"""Mentions of taxonomy labels in a text: spaCy PhraseMatcher over lemma norms, Swedish and English.
+
+Patterns are the taxonomy's labels (ESCO plus matcha's Swedish lexicon), lemmatised with the same lookup tables
+as the text, so inflected forms match ("svetsade" ~ "svetsa", "pipes" ~ "pipe"). Swedish closed compounds that
+end in a known term ("rörsvetsning" -> "svetsning") match with lower confidence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from models.nlp import get_nlp, normalise_phrases, normalised_doc
+from taxonomy.model import Kind, Taxonomy
+
+log = logging.getLogger(__name__)
+
+# Single words that are labels somewhere in ESCO but mostly mean something else in CVs and ads.
+_AMBIGUOUS = {
+    "en": {"plan", "write", "read", "work", "manage", "lead", "support", "service", "design", "care", "order",
+           "sales", "teach", "communication", "control", "learn", "assist", "travel", "sell", "help", "drive",
+           "clean", "cook", "serve", "build", "paint", "maintain", "test", "monitor", "present", "programme",
+           "program", "operate", "install", "repair", "record", "report", "network", "market", "trade",
+           "training", "coaching", "assistant", "worker", "operator", "driver", "manager", "head", "lead",
+           "director", "consultant", "specialist", "engineer", "technician", "surveyor", "inspector", "agent"},
+    "sv": {"service", "arbete", "arbeta", "lager", "kassa", "bar", "bud", "post", "tull", "vakt", "tolk", "kök",
+           "sy", "lön", "skatt", "avtal", "budget", "mentor", "planering", "strategi", "ledare", "kontakt",
+           "montera", "reception", "träning", "tvätt"},
+}
+MIN_COMPOUND_TERM = 5
+
+
+@dataclass(frozen=True)
+class PatternTarget:
+    uri: str
+    kind: Kind
+    preferred: bool
+    label: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    uri: str
+    kind: Kind
+    method: str       # "phrase" | "compound"
+    confidence: float
+
+
+class PhraseIndex:
+    """Phrase matchers for one taxonomy, one per pattern language; built once per process."""
+
+    def __init__(self, taxonomy: Taxonomy, languages: tuple[str, ...] = ("sv", "en")) -> None:
+        self.languages = languages
+        self.targets: dict[str, dict[str, list[PatternTarget]]] = {}
+        self.matchers: dict[str, PhraseMatcher] = {}
+        self.single_terms: dict[str, dict[str, list[PatternTarget]]] = {}
+        for lang in languages:
+            self._build(taxonomy, lang)
+
+    def _build(self, taxonomy: Taxonomy, lang: str) -> None:
+        nlp = get_nlp(lang)
+        entries: list[tuple[str, PatternTarget]] = []
+        for kind in ("skill", "occupation"):
+            for entry in taxonomy.label_entries(kind):  # type: ignore[arg-type]
+                if entry.lang != lang or len(entry.text) < 2 or len(entry.text.split()) > 10:
+                    continue
+                words = entry.text.split()
+                # Alternative English occupation labels of one word are mostly generic ("assistant").
+                if kind == "occupation" and lang == "en" and not entry.preferred and len(words) == 1:
+                    continue
+                if len(words) == 1 and entry.text.lower() in _AMBIGUOUS.get(lang, set()):
+                    continue
+                entries.append((entry.text, PatternTarget(entry.uri, kind, entry.preferred, entry.text,  # type: ignore[arg-type]
+                                                          lang)))
+        norms = normalise_phrases([text for text, _ in entries], lang)
+        by_key: dict[str, list[PatternTarget]] = defaultdict(list)
+        for (text, target), norm in zip(entries, norms):
+            key = " ".join(norm)
+            if target not in by_key[key]:
+                by_key[key].append(target)
+        matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        for key in by_key:
+            pattern = Doc(nlp.vocab, words=key.split(" "))
+            for token in pattern:
+                token.norm_ = token.text
+            matcher.add(key, [pattern])
+        self.targets[lang] = dict(by_key)
+        self.matchers[lang] = matcher
+        self.single_terms[lang] = {k: v for k, v in by_key.items()
+                                   if " " not in k and len(k) >= MIN_COMPOUND_TERM and lang == "sv"}
+        log.info("phrase index %s: %d patterns", lang, len(by_key))
+
+    def lookup(self, phrase: str, lang: str) -> list[PatternTarget]:
+        """Concepts whose label, normalised, equals the whole phrase."""
+        key = " ".join(t.norm_ for t in normalised_doc(phrase, lang) if not t.is_punct or t.text in "#+")
+        return self.targets.get(lang, {}).get(key, [])
+
+    def find(self, text: str, doc_lang: str) -> list[Mention]:
+        mentions: list[Mention] = []
+        pattern_langs = [lang for lang in self.languages if lang == doc_lang or lang == "en"]
+        for lang in pattern_langs:
+            doc = normalised_doc(text, lang)
+            spans = []
+            for match_id, start, end in self.matchers[lang](doc):
+                span = doc[start:end]
+                span.label_ = doc.vocab.strings[match_id]
+                spans.append(span)
+            for span in filter_spans(spans):
+                for target in self.targets[lang][span.label_]:
+                    if not _case_ok(span.text, target.label):
+                        continue
+                    confidence = 0.95 if target.preferred else 0.9
+                    mentions.append(Mention(span.start_char, span.end_char, span.text, target.uri, target.kind,
+                                            "phrase", confidence))
+            if lang == "sv":
+                mentions.extend(self._compounds(doc, {(m.start, m.end) for m in mentions}))
+        return mentions
+
+    def _compounds(self, doc: Doc, taken: set[tuple[int, int]]) -> list[Mention]:
+        found = []
+        terms = self.single_terms["sv"]
+        for token in doc:
+            if not token.is_alpha or len(token.text) < MIN_COMPOUND_TERM + 3:
+                continue
+            if any(s <= token.idx < e for s, e in taken):
+                continue
+            word = token.norm_
+            for cut in range(3, len(word) - MIN_COMPOUND_TERM + 1):
+                targets = terms.get(word[cut:])
+                if targets:
+                    for target in targets:
+                        found.append(Mention(token.idx, token.idx + len(token.text), token.text, target.uri,
+                                             target.kind, "compound", 0.7))
+                    break
+        return found
+
+
+def _case_ok(text: str, label: str) -> bool:
+    """Short labels ("IT", "Go", "R") must match case exactly; longer ones match any case."""
+    if len(label) <= 4 and " " not in label and label != label.lower():
+        return text == label
+    return True

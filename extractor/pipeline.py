@@ -1,0 +1,148 @@
+"""The extraction pipeline: text -> language -> sections -> mentions + linked phrases -> competence profile."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from extractor.documents import Limits, read_document
+from extractor.errors import InputError
+from extractor.facts import find_education, find_experience_years, find_languages, find_licences
+from extractor.language import detect_language
+from extractor.linking import Candidate, candidate_phrases
+from extractor.mentions import Mention
+from extractor.profile import CompetenceProfile, ConceptMatch, Evidence
+from extractor.resources import Resources
+from extractor.sections import Section, section_at, split_sections
+from index.label_index import ConceptHit
+
+log = logging.getLogger(__name__)
+
+# Sections whose phrases are not the person's competences.
+_SKIP_SECTIONS = {"personal", "languages"}
+_OCCUPATION_SECTIONS = {"experience", "profile", "other"}
+
+
+class CompetenceExtractor:
+    def __init__(self, resources: Resources) -> None:
+        self.r = resources
+        settings = resources.settings
+        self.limits = Limits(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages,
+                             max_chars=settings.max_text_chars, timeout_s=settings.parse_timeout_s)
+
+    # -- entry points ---------------------------------------------------------------------------------------
+    def extract_document(self, data: bytes) -> CompetenceProfile:
+        return self.extract_text(read_document(data, self.limits).text)
+
+    def extract_text(self, text: str) -> CompetenceProfile:
+        if not text.strip():
+            raise InputError("no_text", "no text found")
+        if len(text) > self.limits.max_chars:
+            raise InputError("too_much_text", f"the text has {len(text)} characters; the limit is "
+                             f"{self.limits.max_chars}", 413)
+        language, confidence = detect_language(text)
+        warnings = []
+        if language not in ("sv", "en"):
+            warnings.append(f"language {language!r} is not one matcha reads closely (Swedish, English): skills "
+                            "were found from English terms and embeddings only and may be incomplete")
+        sections = split_sections(text)
+        mentions = self.r.phrases.find(text, language if language in ("sv", "en") else "en")
+        candidates = [c for c in candidate_phrases(text) if section_at(sections, c.start) not in _SKIP_SECTIONS]
+        vectors = self.r.encoder.encode([c.text for c in candidates])
+        skills = self._skills(text, sections, mentions, candidates, vectors)
+        occupations = self._occupations(text, sections, mentions, candidates, vectors)
+        return CompetenceProfile(
+            language=language, language_confidence=round(confidence, 3), text=text, skills=skills,
+            occupations=occupations, languages=find_languages(text, sections),
+            education=find_education(text, sections), experience_years=find_experience_years(text, sections),
+            licences=find_licences(text, sections), warnings=warnings)
+
+    # -- parts ----------------------------------------------------------------------------------------------
+    def _concepts(self, text: str, sections: list[Section], mentions: list[Mention],
+                  linked: list[tuple[Candidate, ConceptHit]], kind: str) -> list[ConceptMatch]:
+        found: dict[str, ConceptMatch] = {}
+        spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
+
+        def add(uri: str, start: int, end: int, confidence: float, method: str) -> None:
+            concept = self.r.taxonomy.get(uri)
+            if concept is None or section_at(sections, start) in _SKIP_SECTIONS:
+                return
+            match = found.get(uri)
+            if match is None:
+                match = found[uri] = ConceptMatch(uri=uri, label=concept.label("en"),
+                                                  label_sv=concept.labels.get("sv"), confidence=confidence,
+                                                  method=method)
+            elif confidence > match.confidence:
+                match.confidence, match.method = confidence, method
+            if (start, end) not in spans[uri]:
+                spans[uri].add((start, end))
+                match.evidence.append(Evidence(start=start, end=end, text=text[start:end],
+                                               section=section_at(sections, start)))
+
+        for m in mentions:
+            if m.kind == kind:
+                add(m.uri, m.start, m.end, m.confidence, m.method)
+        for candidate, hit in linked:
+            add(hit.uri, candidate.start, candidate.end, round(hit.score, 3), "embedding")
+        for match in found.values():
+            match.evidence.sort(key=lambda e: e.start)
+            # A concept seen several times is more certain.
+            match.confidence = round(min(0.99, match.confidence + 0.02 * (len(match.evidence) - 1)), 3)
+        return sorted(found.values(), key=lambda m: (-m.confidence, m.evidence[0].start))
+
+    def _skills(self, text, sections, mentions, candidates, vectors) -> list[ConceptMatch]:
+        threshold = self.r.settings.skill_link_threshold
+        linked = []
+        for candidate, hits in zip(candidates, self.r.skill_index.search(vectors, k=2)):
+            linked.extend((candidate, h) for h in hits if h.score >= threshold)
+        return self._concepts(text, sections, mentions, linked, "skill")
+
+    def _occupations(self, text, sections, mentions, candidates, vectors) -> list[ConceptMatch]:
+        threshold = self.r.settings.occupation_link_threshold
+        linked = []
+        short = [(i, c) for i, c in enumerate(candidates)
+                 if len(c.text.split()) <= 5 and section_at(sections, c.start) in _OCCUPATION_SECTIONS]
+        if short:
+            hits = self.r.occupation_index.search(vectors[[i for i, _ in short]], k=1)
+            linked = [(c, h[0]) for (_, c), h in zip(short, hits) if h and h[0].score >= threshold]
+        return self._concepts(text, sections, mentions, linked, "occupation")
+
+    # -- ranking (benchmarks, search) -----------------------------------------------------------------------
+    def rank_skills(self, texts: list[str], k: int = 10) -> list[list[ConceptHit]]:
+        """Rank taxonomy skills for each short text (a sentence of an ad): phrase matches, then embeddings."""
+        return self._rank(texts, k, "skill")
+
+    def rank_occupations(self, titles: list[str], k: int = 10) -> list[list[ConceptHit]]:
+        """Rank taxonomy occupations for each job title (batched)."""
+        return self._rank(titles, k, "occupation")
+
+    def _rank(self, texts: list[str], k: int, kind: str) -> list[list[ConceptHit]]:
+        index = self.r.skill_index if kind == "skill" else self.r.occupation_index
+        whole = self.r.encoder.encode(texts)
+        per_text_candidates = [candidate_phrases(t) if kind == "skill" else [] for t in texts]
+        flat = [c.text for cands in per_text_candidates for c in cands]
+        part_hits = iter(index.search(self.r.encoder.encode(flat), k=k)) if flat else iter(())
+        results = []
+        for text, whole_hits, cands in zip(texts, index.search(whole, k=k * 3), per_text_candidates):
+            scores: dict[str, tuple[float, str]] = {}
+
+            def offer(uri: str, score: float, label: str) -> None:
+                if uri not in scores or score > scores[uri][0]:
+                    scores[uri] = (score, label)
+
+            for hit in whole_hits:
+                offer(hit.uri, hit.score, hit.label)
+            for _ in cands:
+                for hit in next(part_hits):
+                    offer(hit.uri, hit.score * 0.98, hit.label)
+            for mention in self._lexical(text, kind):
+                offer(mention.uri, 1.0 + mention.confidence * 0.1 + (mention.end - mention.start) / 1000, mention.text)
+            ranked = sorted(scores.items(), key=lambda item: -item[1][0])[:k]
+            results.append([ConceptHit(uri, float(score), label) for uri, (score, label) in ranked])
+        return results
+
+    def _lexical(self, text: str, kind: str) -> list[Mention]:
+        language, _ = detect_language(text, min_confidence=0.0) if len(text) > 20 else ("sv", 0.0)
+        mentions = self.r.phrases.find(text, "sv" if language not in ("en",) else "en")
+        return [m for m in mentions if m.kind == kind]
+

@@ -1,0 +1,55 @@
+"""The competence profile: what extraction returns and what crosses the API. Every claim keeps its evidence."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Evidence(BaseModel):
+    start: int = Field(description="Start offset in the profile's text.")
+    end: int = Field(description="End offset (exclusive); text == profile.text[start:end].")
+    text: str
+    section: str = "other"
+
+
+class ConceptMatch(BaseModel):
+    uri: str
+    label: str = Field(description="English preferred label.")
+    label_sv: str | None = None
+    confidence: float
+    evidence: list[Evidence] = Field(default_factory=list)
+    method: str = Field("phrase", description="'phrase' (taxonomy label in the text), 'compound', or 'embedding'.")
+
+
+class LanguageSkill(BaseModel):
+    language: str = Field(description="ISO 639-1 code.")
+    name: str
+    cefr: str | None = Field(None, description="A1..C2 where stated or derivable (SFI/SAS levels mapped).")
+    native: bool = False
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Education(BaseModel):
+    isced: int = Field(description="ISCED 2011 level (0-8).")
+    label: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Licence(BaseModel):
+    kind: str = Field(description="driving_licence | forklift | other certificate")
+    code: str
+    label: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class CompetenceProfile(BaseModel):
+    language: str
+    language_confidence: float
+    text: str
+    skills: list[ConceptMatch] = Field(default_factory=list)
+    occupations: list[ConceptMatch] = Field(default_factory=list)
+    languages: list[LanguageSkill] = Field(default_factory=list)
+    education: Education | None = None
+    experience_years: float | None = None
+    licences: list[Licence] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)

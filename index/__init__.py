@@ -1,0 +1,1 @@
+"""Vector indexes: taxonomy label vectors for linking (and, later, ad/CV indexes for matching)."""

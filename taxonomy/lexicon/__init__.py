@@ -1,0 +1,82 @@
+"""matcha's own Swedish lexicon: Swedish terms mapped to ESCO URIs, per sector, as TSV project data.
+
+Each line: ``svenska termer (|-separerade) <TAB> ESCO English preferred label <TAB> ESCO URI``.
+The first Swedish term is the concept's Swedish label; the rest are synonyms and common forms. Lines starting
+with ``#`` are comments. ``matcha taxonomy resolve-lexicon`` fills in and checks the URI column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from taxonomy.model import Taxonomy
+
+log = logging.getLogger(__name__)
+
+LEXICON_DIR = Path(__file__).parent
+
+
+@dataclass
+class LexiconRow:
+    terms: list[str]
+    en_label: str
+    uri: str
+    file: str
+    kind: str  # "skill" | "occupation"
+
+
+def lexicon_files(folder: Path = LEXICON_DIR) -> list[Path]:
+    return sorted(folder.glob("sv_*.tsv"))
+
+
+def _kind_of(path: Path) -> str:
+    return "occupation" if path.name.startswith("sv_occupations") else "skill"
+
+
+def read_lexicon(folder: Path = LEXICON_DIR) -> list[LexiconRow]:
+    rows = []
+    for path in lexicon_files(folder):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            terms = [t.strip() for t in parts[0].split("|") if t.strip()]
+            en_label = parts[1].strip() if len(parts) > 1 else ""
+            uri = parts[2].strip() if len(parts) > 2 else ""
+            if terms:
+                rows.append(LexiconRow(terms, en_label, uri, path.name, _kind_of(path)))
+    return rows
+
+
+def lexicon_hash(folder: Path = LEXICON_DIR) -> str:
+    digest = hashlib.sha256()
+    for path in lexicon_files(folder):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def apply_lexicon(taxonomy: Taxonomy, rows: list[LexiconRow], lang: str = "sv") -> int:
+    """Add the lexicon's Swedish terms to the taxonomy's concepts; returns how many rows applied."""
+    applied = 0
+    for row in rows:
+        concept = taxonomy.get(row.uri)
+        if concept is None:
+            continue
+        for i, term in enumerate(row.terms):
+            concept.add_label(lang, term, preferred=(i == 0))
+        applied += 1
+    missing = len(rows) - applied
+    if missing:
+        log.warning("%d lexicon rows name URIs that are not in taxonomy %s", missing, taxonomy.name)
+    return applied
+
+
+def lexicon_stats(rows: list[LexiconRow]) -> dict[str, int]:
+    return {"skills": len({r.uri for r in rows if r.kind == "skill" and r.uri}),
+            "occupations": len({r.uri for r in rows if r.kind == "occupation" and r.uri}),
+            "terms": sum(len(r.terms) for r in rows), "rows": len(rows),
+            "unresolved": sum(1 for r in rows if not r.uri)}

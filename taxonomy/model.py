@@ -1,0 +1,102 @@
+"""One common in-memory form for every taxonomy source (registry packages, official ESCO CSV, lexicons)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Literal
+
+Kind = Literal["skill", "occupation"]
+
+
+@dataclass
+class Concept:
+    uri: str
+    kind: Kind
+    labels: dict[str, str] = field(default_factory=dict)            # language -> preferred label
+    alt_labels: dict[str, list[str]] = field(default_factory=dict)  # language -> alternative labels
+    description: str = ""
+    broader: list[str] = field(default_factory=list)                # broader concepts or skill groups
+    isco: str = ""                                                  # ISCO group code (occupations)
+
+    def label(self, lang: str = "en") -> str:
+        return self.labels.get(lang) or self.labels.get("en") or next(iter(self.labels.values()), self.uri)
+
+    def add_label(self, lang: str, text: str, preferred: bool = False) -> None:
+        text = " ".join(text.split())
+        if not text:
+            return
+        if preferred and lang not in self.labels:
+            self.labels[lang] = text
+            return
+        if text == self.labels.get(lang):
+            return
+        alts = self.alt_labels.setdefault(lang, [])
+        if text not in alts:
+            alts.append(text)
+
+    def to_dict(self) -> dict:
+        data = {"uri": self.uri, "kind": self.kind, "labels": self.labels, "alt_labels": self.alt_labels}
+        if self.description:
+            data["description"] = self.description
+        if self.broader:
+            data["broader"] = self.broader
+        if self.isco:
+            data["isco"] = self.isco
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Concept":
+        return cls(uri=data["uri"], kind=data["kind"], labels=data.get("labels", {}),
+                   alt_labels=data.get("alt_labels", {}), description=data.get("description", ""),
+                   broader=data.get("broader", []), isco=data.get("isco", ""))
+
+
+@dataclass(frozen=True)
+class LabelEntry:
+    """One surface form of a concept: what phrase matching and label embeddings run over."""
+
+    text: str
+    lang: str
+    uri: str
+    preferred: bool
+
+
+@dataclass
+class Taxonomy:
+    name: str
+    version: str
+    source: str
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)                     # group id -> label
+    relations: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # occupation -> essential/optional
+    lexicon_hash: str = ""
+
+    def get(self, uri: str) -> Concept | None:
+        return self.concepts.get(uri)
+
+    def of_kind(self, kind: Kind) -> Iterator[Concept]:
+        return (c for c in self.concepts.values() if c.kind == kind)
+
+    def languages(self) -> list[str]:
+        return sorted({lang for c in self.concepts.values() for lang in (*c.labels, *c.alt_labels)})
+
+    def label_entries(self, kind: Kind) -> list[LabelEntry]:
+        """Every label of every concept of ``kind``, in a stable order (concepts by URI, preferred first)."""
+        entries: list[LabelEntry] = []
+        for uri in sorted(u for u, c in self.concepts.items() if c.kind == kind):
+            concept = self.concepts[uri]
+            for lang in sorted(set(concept.labels) | set(concept.alt_labels)):
+                if lang in concept.labels:
+                    entries.append(LabelEntry(concept.labels[lang], lang, uri, True))
+                entries.extend(LabelEntry(alt, lang, uri, False) for alt in concept.alt_labels.get(lang, []))
+        return entries
+
+    def related_skills(self, occupation_uri: str) -> dict[str, list[str]]:
+        return self.relations.get(occupation_uri, {"essential": [], "optional": []})
+
+    def counts(self) -> dict[str, int]:
+        return {"skills": sum(1 for _ in self.of_kind("skill")),
+                "occupations": sum(1 for _ in self.of_kind("occupation")),
+                "relations": sum(len(v.get("essential", [])) + len(v.get("optional", []))
+                                 for v in self.relations.values()),
+                "languages": len(self.languages())}

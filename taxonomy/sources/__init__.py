@@ -1,0 +1,1 @@
+"""Formatters: each turns one taxonomy source into the common ``Taxonomy`` form."""
