@@ -16,7 +16,7 @@ _LANGUAGES = [Language.SWEDISH, Language.ENGLISH, Language.ARABIC, Language.PERS
 
 @lru_cache(maxsize=1)
 def _detector():
-    return LanguageDetectorBuilder.from_languages(*_LANGUAGES).with_preloaded_language_models().build()
+    return LanguageDetectorBuilder.from_languages(*_LANGUAGES).with_low_accuracy_mode().build()
 
 
 def detect_language(text: str, min_confidence: float = 0.5) -> tuple[str, float]:

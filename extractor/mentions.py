@@ -1,21 +1,25 @@
-"""Mentions of taxonomy labels in a text: spaCy PhraseMatcher over lemma norms, Swedish and English.
+"""Mentions of taxonomy labels in a text: phrase matching over lemma norms, Swedish and English.
 
-Patterns are the taxonomy's labels (ESCO plus matcha's Swedish lexicon), lemmatised with the same lookup tables
-as the text, so inflected forms match ("svetsade" ~ "svetsa", "pipes" ~ "pipe"). Swedish closed compounds that
-end in a known term ("rörsvetsning" -> "svetsning") match with lower confidence.
+Patterns are the taxonomy's labels (ESCO plus matcha's Swedish lexicon), tokenised and lemmatised by spaCy with the
+same lookup tables as the text, so inflected forms match ("svetsade" ~ "svetsa", "pipes" ~ "pipe"). Matching is
+what spaCy's ``PhraseMatcher(attr="NORM")`` + ``filter_spans`` do, over a table of lemma n-grams: building a
+PhraseMatcher for the 110k ESCO labels took 10.5 s on 2 cores, the table loads from its cache in under 2 s.
+Swedish closed compounds that end in a known term ("rörsvetsning" -> "svetsning") match with lower confidence.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from pathlib import Path
 
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from models.nlp import get_nlp, normalise_phrases, normalised_doc
+from models.nlp import normalise_phrases, normalised_doc
 from taxonomy.model import Kind, Taxonomy
 
 log = logging.getLogger(__name__)
@@ -58,16 +62,34 @@ class Mention:
 class PhraseIndex:
     """Phrase matchers for one taxonomy, one per pattern language; built once per process."""
 
-    def __init__(self, taxonomy: Taxonomy, languages: tuple[str, ...] = ("sv", "en")) -> None:
+    def __init__(self, taxonomy: Taxonomy, languages: tuple[str, ...] = ("sv", "en"),
+                 cache_dir: Path | None = None) -> None:
         self.languages = languages
         self.targets: dict[str, dict[str, list[PatternTarget]]] = {}
-        self.matchers: dict[str, PhraseMatcher] = {}
+        self.max_words: dict[str, int] = {}
         self.single_terms: dict[str, dict[str, list[PatternTarget]]] = {}
         for lang in languages:
-            self._build(taxonomy, lang)
+            by_key = self._patterns_cached(taxonomy, lang, cache_dir) if cache_dir else self._patterns(taxonomy, lang)
+            self._build(by_key, lang)
 
-    def _build(self, taxonomy: Taxonomy, lang: str) -> None:
-        nlp = get_nlp(lang)
+    @staticmethod
+    def _patterns_cached(taxonomy: Taxonomy, lang: str, cache_dir: Path) -> dict[str, list[PatternTarget]]:
+        """Lemmatised patterns, cached per taxonomy version and lexicon (lemmatising 100k labels takes seconds)."""
+        path = cache_dir / f"phrases-{lang}-{taxonomy.lexicon_hash}-{len(taxonomy.concepts)}.pickle"
+        if path.exists():
+            with path.open("rb") as fh:  # written by this function, below: a trusted local cache
+                raw = pickle.load(fh)
+            return {key: [PatternTarget(*t) for t in targets] for key, targets in raw.items()}
+        by_key = PhraseIndex._patterns(taxonomy, lang)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump({k: [astuple(t) for t in v] for k, v in by_key.items()}, fh, protocol=5)
+        os.replace(tmp, path)
+        return by_key
+
+    @staticmethod
+    def _patterns(taxonomy: Taxonomy, lang: str) -> dict[str, list[PatternTarget]]:
         entries: list[tuple[str, PatternTarget]] = []
         for kind in ("skill", "occupation"):
             for entry in taxonomy.label_entries(kind):  # type: ignore[arg-type]
@@ -87,17 +109,27 @@ class PhraseIndex:
             key = " ".join(norm)
             if target not in by_key[key]:
                 by_key[key].append(target)
-        matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        for key in by_key:
-            pattern = Doc(nlp.vocab, words=key.split(" "))
-            for token in pattern:
-                token.norm_ = token.text
-            matcher.add(key, [pattern])
-        self.targets[lang] = dict(by_key)
-        self.matchers[lang] = matcher
+        return dict(by_key)
+
+    def _build(self, by_key: dict[str, list[PatternTarget]], lang: str) -> None:
+        self.targets[lang] = by_key
+        self.max_words[lang] = max((key.count(" ") + 1 for key in by_key), default=1)
         self.single_terms[lang] = {k: v for k, v in by_key.items()
                                    if " " not in k and len(k) >= MIN_COMPOUND_TERM and lang == "sv"}
         log.info("phrase index %s: %d patterns", lang, len(by_key))
+
+    def _spans(self, doc: Doc, lang: str) -> list[Span]:
+        """Longest pattern match at each token, then the longest non-overlapping spans (filter_spans)."""
+        table, longest = self.targets[lang], self.max_words[lang]
+        norms = [token.norm_ for token in doc]
+        spans = []
+        for i in range(len(norms)):
+            for n in range(min(longest, len(norms) - i), 0, -1):
+                key = " ".join(norms[i:i + n])
+                if key in table:
+                    spans.append(Span(doc, i, i + n, label=key))
+                    break
+        return filter_spans(spans)
 
     def lookup(self, phrase: str, lang: str) -> list[PatternTarget]:
         """Concepts whose label, normalised, equals the whole phrase."""
@@ -109,12 +141,7 @@ class PhraseIndex:
         pattern_langs = [lang for lang in self.languages if lang == doc_lang or lang == "en"]
         for lang in pattern_langs:
             doc = normalised_doc(text, lang)
-            spans = []
-            for match_id, start, end in self.matchers[lang](doc):
-                span = doc[start:end]
-                span.label_ = doc.vocab.strings[match_id]
-                spans.append(span)
-            for span in filter_spans(spans):
+            for span in self._spans(doc, lang):
                 for target in self.targets[lang][span.label_]:
                     if not _case_ok(span.text, target.label):
                         continue

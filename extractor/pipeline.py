@@ -13,8 +13,9 @@ from extractor.linking import Candidate, candidate_phrases
 from extractor.mentions import Mention
 from extractor.profile import CompetenceProfile, ConceptMatch, Evidence
 from extractor.resources import Resources
-from extractor.sections import Section, section_at, split_sections
+from extractor.sections import Section, heading_name, section_at, split_sections
 from index.label_index import ConceptHit
+from taxonomy.sources.registry_packages import singular_words as singular_title
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +48,16 @@ class CompetenceExtractor:
                             "were found from English terms and embeddings only and may be incomplete")
         sections = split_sections(text)
         mentions = self.r.phrases.find(text, language if language in ("sv", "en") else "en")
-        candidates = [c for c in candidate_phrases(text) if section_at(sections, c.start) not in _SKIP_SECTIONS]
+        candidates = [c for c in candidate_phrases(text)
+                      if section_at(sections, c.start) not in _SKIP_SECTIONS and heading_name(c.text) is None]
         vectors = self.r.encoder.encode([c.text for c in candidates])
-        skills = self._skills(text, sections, mentions, candidates, vectors)
-        occupations = self._occupations(text, sections, mentions, candidates, vectors)
+        settings = self.r.settings
+        english = language == "en"
+        skill_threshold = settings.skill_link_threshold if english else settings.other_language_link_threshold
+        occupation_threshold = (settings.occupation_link_threshold if english
+                                else max(settings.occupation_link_threshold, settings.other_language_link_threshold))
+        skills = self._skills(text, sections, mentions, candidates, vectors, skill_threshold)
+        occupations = self._occupations(text, sections, mentions, candidates, vectors, occupation_threshold)
         return CompetenceProfile(
             language=language, language_confidence=round(confidence, 3), text=text, skills=skills,
             occupations=occupations, languages=find_languages(text, sections),
@@ -90,15 +97,13 @@ class CompetenceExtractor:
             match.confidence = round(min(0.99, match.confidence + 0.02 * (len(match.evidence) - 1)), 3)
         return sorted(found.values(), key=lambda m: (-m.confidence, m.evidence[0].start))
 
-    def _skills(self, text, sections, mentions, candidates, vectors) -> list[ConceptMatch]:
-        threshold = self.r.settings.skill_link_threshold
+    def _skills(self, text, sections, mentions, candidates, vectors, threshold: float) -> list[ConceptMatch]:
         linked = []
         for candidate, hits in zip(candidates, self.r.skill_index.search(vectors, k=2)):
             linked.extend((candidate, h) for h in hits if h.score >= threshold)
         return self._concepts(text, sections, mentions, linked, "skill")
 
-    def _occupations(self, text, sections, mentions, candidates, vectors) -> list[ConceptMatch]:
-        threshold = self.r.settings.occupation_link_threshold
+    def _occupations(self, text, sections, mentions, candidates, vectors, threshold: float) -> list[ConceptMatch]:
         linked = []
         short = [(i, c) for i, c in enumerate(candidates)
                  if len(c.text.split()) <= 5 and section_at(sections, c.start) in _OCCUPATION_SECTIONS]
@@ -113,8 +118,18 @@ class CompetenceExtractor:
         return self._rank(texts, k, "skill")
 
     def rank_occupations(self, titles: list[str], k: int = 10) -> list[list[ConceptHit]]:
-        """Rank taxonomy occupations for each job title (batched)."""
-        return self._rank(titles, k, "occupation")
+        """Rank taxonomy occupations for each job title (batched). Titles are also tried in the singular
+        ("Welders" -> "welder"), since taxonomy labels are singular; each concept keeps its best score."""
+        plain = self._rank(titles, k, "occupation")
+        singular = self._rank([singular_title(t) for t in titles], k, "occupation")
+        merged = []
+        for a, b in zip(plain, singular):
+            best: dict[str, ConceptHit] = {}
+            for hit in (*a, *b):
+                if hit.uri not in best or hit.score > best[hit.uri].score:
+                    best[hit.uri] = hit
+            merged.append(sorted(best.values(), key=lambda h: -h.score)[:k])
+        return merged
 
     def _rank(self, texts: list[str], k: int, kind: str) -> list[list[ConceptHit]]:
         index = self.r.skill_index if kind == "skill" else self.r.occupation_index

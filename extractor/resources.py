@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from pathlib import Path
 
 from index.label_index import LabelIndex, build_label_index
 from matcha.settings import Settings, get_settings
 from models.embedding import Encoder, get_encoder
+from extractor.language import detect_language
 from extractor.mentions import PhraseIndex
+from taxonomy.build import with_lexicon
 from taxonomy.model import Taxonomy
 from taxonomy.store import load_taxonomy
 
@@ -19,14 +21,41 @@ log = logging.getLogger(__name__)
 EMBED_LANGUAGES = ("en", "sv")
 
 
-@dataclass
 class Resources:
-    settings: Settings
-    taxonomy: Taxonomy
-    encoder: Encoder
-    skill_index: LabelIndex
-    occupation_index: LabelIndex
-    phrases: PhraseIndex
+    """Taxonomy, encoder, label vectors and phrase matchers. The phrase matchers and the language detector are
+    built in a background thread while the model loads; ``phrases`` waits for them."""
+
+    def __init__(self, settings: Settings, progress: bool = False) -> None:
+        self.settings = settings
+        # The Swedish lexicon is project data that changes with the code: applied at load (idempotent).
+        self.taxonomy: Taxonomy = with_lexicon(load_taxonomy(settings.taxonomy_dir))
+        cache = settings.taxonomy_dir / "vectors"
+        self._phrases: PhraseIndex | None = None
+        self._error: BaseException | None = None
+        self._ready = threading.Event()
+        threading.Thread(target=self._build_phrases, args=(cache,), daemon=True, name="phrase-index").start()
+        self.encoder: Encoder = get_encoder(settings.model, settings.batch_size)
+        self.skill_index: LabelIndex = build_label_index(self.taxonomy, "skill", self.encoder, cache,
+                                                         EMBED_LANGUAGES, progress)
+        self.occupation_index: LabelIndex = build_label_index(self.taxonomy, "occupation", self.encoder, cache,
+                                                              EMBED_LANGUAGES, progress)
+
+    def _build_phrases(self, cache: Path) -> None:
+        try:
+            detect_language("warm up the language detector")
+            self._phrases = PhraseIndex(self.taxonomy, cache_dir=cache)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            self._error = exc
+        finally:
+            self._ready.set()
+
+    @property
+    def phrases(self) -> PhraseIndex:
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._phrases is not None
+        return self._phrases
 
 
 _lock = threading.Lock()
@@ -39,14 +68,8 @@ def load_resources(settings: Settings | None = None, progress: bool = False) -> 
     with _lock:
         if key not in _cache:
             started = time.perf_counter()
-            taxonomy = load_taxonomy(settings.taxonomy_dir)
-            encoder = get_encoder(settings.model, settings.batch_size)
-            vectors = settings.taxonomy_dir / "vectors"
-            _cache[key] = Resources(
-                settings=settings, taxonomy=taxonomy, encoder=encoder,
-                skill_index=build_label_index(taxonomy, "skill", encoder, vectors, EMBED_LANGUAGES, progress),
-                occupation_index=build_label_index(taxonomy, "occupation", encoder, vectors, EMBED_LANGUAGES,
-                                                   progress),
-                phrases=PhraseIndex(taxonomy))
+            resources = Resources(settings, progress)
+            resources.phrases  # noqa: B018 - wait until everything is ready
+            _cache[key] = resources
             log.info("resources loaded in %.1f s", time.perf_counter() - started)
         return _cache[key]

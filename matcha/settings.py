@@ -23,7 +23,11 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(200_000, description="Longest extracted text accepted.")
     parse_timeout_s: float = Field(20.0, description="Time limit for parsing one document.")
     skill_link_threshold: float = Field(0.62, description="Least cosine for embedding-linked skills in a profile.")
-    occupation_link_threshold: float = Field(0.60, description="Least cosine for embedding-linked occupations.")
+    occupation_link_threshold: float = Field(0.75, description="Least cosine for embedding-linked occupations.")
+    other_language_link_threshold: float = Field(
+        0.88, description="Least cosine for embedding links in a text that is not English: the default model is "
+                          "English-only, so Swedish text relies on the Swedish lexicon and only near-identical "
+                          "phrases link by embedding. Lower it for a multilingual MATCHA_MODEL.")
 
     @property
     def taxonomy_dir(self) -> Path:

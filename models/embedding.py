@@ -50,7 +50,8 @@ class Encoder:
             raise ModelNotFound(f"cannot load model {name!r} offline: {exc}") from exc
         self.name = name
         self.batch_size = batch_size
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(dim())
         log.info("loaded embedding model %s (%d-d)", name, self.dim)
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:

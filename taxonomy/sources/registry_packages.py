@@ -82,6 +82,12 @@ def _singular(word: str) -> str:
     return word
 
 
+def singular_words(text: str) -> str:
+    """English plural words to singular ("Chief Executives" -> "Chief Executive"); other words unchanged."""
+    return " ".join(_singular(w) if len(w) > 3 and w.isalpha() and not w.endswith(("ss", "us", "is")) else w
+                    for w in text.split())
+
+
 def split_occupation_field(text: str) -> tuple[str, list[str], str]:
     """Split 'pref alt1 alt2 ... Description.' into (preferred, alts, description).
 

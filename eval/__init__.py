@@ -1,0 +1,1 @@
+"""Benchmarks on labelled data: skill extraction (Decorte et al.) and occupation normalisation (MELO)."""

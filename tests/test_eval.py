@@ -1,0 +1,40 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from eval.metrics import occupation_metrics, r_precision_at, reciprocal_rank, skill_metrics
+from eval.report import write_report
+from tests.conftest import ROOT, SHARED
+
+
+def test_metrics_by_hand():
+    assert r_precision_at(["a", "x", "b"], {"a", "b"}, 5) == 0.5   # top-2: a, x
+    assert r_precision_at(["x"] * 4 + ["a"], {"a"}, 5) == 0.0
+    assert reciprocal_rank(["x", "y", "a"], {"a"}) == pytest.approx(1 / 3)
+    figures = skill_metrics([["a", "b"], ["x", "a"], ["z"]], [{"a"}, {"a"}, set()])
+    assert figures == {"rp@5": 0.5, "rp@10": 0.5, "mrr": 0.75, "n": 2}
+    figures = occupation_metrics([["a"], ["x"] * 9 + ["b"], ["y"] * 10 + ["c"]], [{"a"}, {"b"}, {"c"}])
+    assert figures["acc@1"] == pytest.approx(1 / 3) or figures["acc@1"] == 0.3333
+    assert figures["success@10"] == 0.6667
+
+
+def test_report_has_table_and_plot(tmp_path):
+    path = write_report(tmp_path / "r.html", "t", {"bench": {"matcha": {"rp@5": 0.4, "mrr": 0.5, "n": 3},
+                                                            "peer": {"rp@5": 0.2, "mrr": 0.3, "n": 3}}}, ["note"])
+    page = path.read_text()
+    assert "<table>" in page and "data:image/png;base64," in page and "peer" in page
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared benchmark data not present")
+def test_benchmarks_on_shared_data_run_and_report(tmp_path):
+    report = tmp_path / "skills.html"
+    result = subprocess.run([sys.executable, "-m", "matcha.cli", "eval", "skills", "--decorte",
+                             str(SHARED / "decorte-skill-extraction" / "house_validation_annotations.csv"),
+                             "--json", "--report", str(report)], capture_output=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["n"] > 50 and 0.0 < figures["rp@5"] <= 1.0
+    assert report.exists()

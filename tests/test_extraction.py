@@ -1,0 +1,125 @@
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+from extractor.errors import InputError
+from tests.conftest import ENGLISH_CV, ROOT, SWEDISH_CV, make_pdf
+
+MIG = "perform metal inert gas welding"
+
+
+def _labels(items):
+    return {item.label for item in items}
+
+
+def _assert_evidence(profile):
+    for item in [*profile.skills, *profile.occupations]:
+        assert item.evidence, item
+        for ev in item.evidence:
+            assert profile.text[ev.start:ev.end] == ev.text
+
+
+def test_swedish_cv_profile(extractor):
+    profile = extractor.extract_text(SWEDISH_CV)
+    assert profile.language == "sv"
+    skills = _labels(profile.skills)
+    assert {MIG, "operate forklift", "read engineering drawings", "maintain machinery"} <= skills
+    # inflected and compound forms: "stålkonstruktioner", "rörsvetsning", "underhåll av maskiner"
+    by_label = {s.label: s for s in profile.skills}
+    assert any(ev.text == "MIG/MAG-svetsning" for ev in by_label[MIG].evidence)
+    assert by_label["operate welding equipment"].label_sv == "svetsning"
+    assert "welder" in _labels(profile.occupations)
+    assert profile.experience_years == 12.0
+    _assert_evidence(profile)
+
+
+def test_english_cv_profile(extractor):
+    profile = extractor.extract_text(ENGLISH_CV)
+    assert profile.language == "en"
+    skills = _labels(profile.skills)
+    assert "administer medication" in {s.lower() for s in skills} or any("medication" in s for s in skills)
+    assert any("wound" in s for s in skills)
+    assert any("nurse" in o for o in _labels(profile.occupations))
+    assert profile.education.isced == 6
+    _assert_evidence(profile)
+
+
+def test_personal_details_are_not_competences(extractor):
+    profile = extractor.extract_text(SWEDISH_CV)
+    for item in [*profile.skills, *profile.occupations]:
+        for ev in item.evidence:
+            assert "Storgatan" not in ev.text and "@" not in ev.text
+
+
+def test_unknown_language_is_reported_not_crashed(extractor):
+    profile = extractor.extract_text("Ich bin Schweißer und arbeite seit zehn Jahren mit Metall und Maschinen.")
+    assert profile.language == "de"
+    assert profile.warnings
+
+
+def test_empty_text_is_an_input_error(extractor):
+    with pytest.raises(InputError):
+        extractor.extract_text("   ")
+
+
+def test_pdf_cv_extraction_speed(extractor):
+    data = make_pdf(SWEDISH_CV.splitlines() * 2)  # about two pages
+    extractor.extract_document(data)
+    started = time.perf_counter()
+    profile = extractor.extract_document(data)
+    elapsed = time.perf_counter() - started
+    assert MIG in _labels(profile.skills)
+    assert elapsed < 5  # a generous bound against hangs; speed itself is measured by eval/bench_extraction.py
+
+
+def test_swedish_and_english_titles_rank_the_right_occupation(extractor):
+    queries = ["Svetsare", "CNC-operatör", "Undersköterska", "Welders", "Registered Nurse", "Truckförare"]
+    ranked = extractor.rank_occupations(queries, k=5)
+    top = [extractor.r.taxonomy.get(hits[0].uri).label("en") for hits in ranked]
+    assert top[0] == "welder" and top[3] == "welder"
+    assert top[1] == "computer numerical control machine operator"
+    assert top[2] == "healthcare assistant"
+    assert "nurse" in top[4]
+    assert top[5] == "forklift operator"
+
+
+def _matcha(*args, stdin: bytes | None = None):
+    return subprocess.run([sys.executable, "-m", "matcha.cli", *args], input=stdin, capture_output=True,
+                          cwd=ROOT, timeout=300)
+
+
+def test_cli_extract_pdf_json_and_bad_inputs(tmp_path):
+    pdf = tmp_path / "cv.pdf"
+    pdf.write_bytes(make_pdf(SWEDISH_CV.splitlines()))
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 garbage")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = _matcha("extract", str(pdf), "--json")
+    assert result.returncode == 0, result.stderr
+    profile = json.loads(result.stdout)
+    assert profile["language"] == "sv"
+    assert any(s["label"] == MIG for s in profile["skills"])
+    for skill in profile["skills"]:
+        for ev in skill["evidence"]:
+            assert profile["text"][ev["start"]:ev["end"]] == ev["text"]
+    for path in (broken, empty, tmp_path / "missing.pdf"):
+        result = _matcha("extract", str(path), "--json")
+        assert result.returncode != 0
+        assert b"Traceback" not in result.stderr and b"error:" in result.stderr
+
+
+def test_cli_extract_from_stdin_and_occupations_jsonl_keep_order():
+    result = _matcha("extract", "-", "--json", "--no-text", stdin=ENGLISH_CV.encode())
+    assert result.returncode == 0, result.stderr
+    assert "text" not in json.loads(result.stdout)
+    titles = ["Svetsare", "Registered Nurse", "Kock", "Software developer"] * 3
+    result = _matcha("occupations", "--jsonl", "-", "--top", "3", "--batch", "5",
+                     stdin="\n".join(titles).encode())
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [line["query"] for line in lines] == titles
+    assert all(len(line["results"]) == 3 and line["results"][0]["uri"].startswith("http") for line in lines)

@@ -1,0 +1,58 @@
+import datetime as dt
+
+from extractor.facts import find_education, find_experience_years, find_languages, find_licences
+from extractor.sections import split_sections
+from tests.conftest import ENGLISH_CV, SWEDISH_CV
+
+
+def _facts(text):
+    return text, split_sections(text)
+
+
+def test_sections_are_found_from_swedish_headings():
+    names = [s.name for s in split_sections(SWEDISH_CV)]
+    assert names == ["other", "profile", "experience", "education", "languages", "licences"]
+
+
+def test_languages_with_cefr_levels_and_sfi():
+    text, sections = _facts(SWEDISH_CV)
+    languages = {l.language: l for l in find_languages(text, sections)}
+    assert languages["fa"].native and languages["fa"].cefr == "C2"   # Dari – modersmål
+    assert languages["sv"].cefr == "B1"                               # SFI kurs D
+    assert languages["en"].cefr == "B2"                               # goda kunskaper
+    for language in languages.values():
+        for ev in language.evidence:
+            assert text[ev.start:ev.end] == ev.text
+
+
+def test_svenska_som_andrasprak_and_explicit_cefr():
+    text, sections = _facts(ENGLISH_CV)
+    languages = {l.language: l for l in find_languages(text, sections)}
+    assert languages["en"].cefr == "C1"
+    assert languages["sv"].cefr == "B1"
+    assert languages["fa"].native
+
+
+def test_education_level():
+    text, sections = _facts(ENGLISH_CV)
+    education = find_education(text, sections)
+    assert education is not None and education.isced == 6
+    text, sections = _facts(SWEDISH_CV)
+    assert find_education(text, sections).isced == 4
+
+
+def test_experience_years_from_ranges_and_statements():
+    text, sections = _facts(SWEDISH_CV)
+    assert find_experience_years(text, sections, dt.date(2025, 1, 1)) == 12.0  # 2012-2016 + 2016-2024
+    text = "Erfarenhet\n2019 - nu Lagerarbetare\n"
+    assert find_experience_years(text, split_sections(text), dt.date(2026, 6, 1)) == 7.0
+    assert find_experience_years("Inget här.", []) is None
+
+
+def test_licences():
+    text, sections = _facts(SWEDISH_CV)
+    codes = {l.code for l in find_licences(text, sections)}
+    assert {"B", "truckkort", "svetscertifikat"} <= codes
+    text = "Körkort: B, CE och D. YKB och ADR-intyg."
+    codes = {l.code for l in find_licences(text, split_sections(text))}
+    assert {"B", "CE", "D", "YKB", "ADR"} <= codes

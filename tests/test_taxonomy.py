@@ -1,0 +1,79 @@
+import csv
+import re
+
+from taxonomy.lexicon import lexicon_stats, read_lexicon
+from taxonomy.search import search_labels
+from taxonomy.sources.esco_csv import import_esco_csv
+from taxonomy.sources.registry_packages import split_occupation_field
+from taxonomy.store import load_taxonomy_file, save_taxonomy
+
+SKILL = "http://data.europa.eu/esco/skill/1"
+SKILL2 = "http://data.europa.eu/esco/skill/2"
+OCC = "http://data.europa.eu/esco/occupation/9"
+
+
+def _write(path, header, rows):
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def test_official_esco_csv_import_all_languages_relations_hierarchy(tmp_path):
+    head = ["conceptType", "conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels", "status",
+            "description"]
+    _write(tmp_path / "skills_en.csv", head, [
+        ["KnowledgeSkillCompetence", SKILL, "skill", "", "weld metal", "welding\nweld pieces", "released", "Join."],
+        ["KnowledgeSkillCompetence", SKILL2, "skill", "", "operate forklift", "", "released", ""]])
+    _write(tmp_path / "skills_sv.csv", head, [
+        ["KnowledgeSkillCompetence", SKILL, "skill", "", "svetsa metall", "svetsning", "released", ""]])
+    _write(tmp_path / "occupations_ar.csv", ["conceptUri", "iscoGroup", "preferredLabel", "altLabels"],
+           [[OCC, "7212", "لحام", ""]])
+    _write(tmp_path / "occupations_en.csv", ["conceptUri", "iscoGroup", "preferredLabel", "altLabels"],
+           [[OCC, "7212", "welder", "welding worker"]])
+    _write(tmp_path / "occupationSkillRelations_en.csv", ["occupationUri", "relationType", "skillType", "skillUri"],
+           [[OCC, "essential", "skill", SKILL], [OCC, "optional", "skill", SKILL2]])
+    _write(tmp_path / "broaderRelationsSkillPillar_en.csv", ["conceptType", "conceptUri", "broaderType",
+                                                             "broaderUri"], [["", SKILL, "SkillGroup", "g/S6"]])
+    taxonomy = import_esco_csv(tmp_path)
+    weld = taxonomy.get(SKILL)
+    assert weld.labels == {"en": "weld metal", "sv": "svetsa metall"}
+    assert weld.alt_labels["en"] == ["welding", "weld pieces"] and weld.alt_labels["sv"] == ["svetsning"]
+    assert weld.broader == ["g/S6"]
+    welder = taxonomy.get(OCC)
+    assert welder.kind == "occupation" and welder.isco == "7212" and welder.labels["ar"] == "لحام"
+    assert taxonomy.related_skills(OCC) == {"essential": [SKILL], "optional": [SKILL2]}
+    assert set(taxonomy.languages()) == {"en", "sv", "ar"}
+    # round trip through matcha's own format
+    save_taxonomy(taxonomy, tmp_path / "built")
+    again = load_taxonomy_file(tmp_path / "built")
+    assert again.get(SKILL).alt_labels == weld.alt_labels and again.relations == taxonomy.relations
+    hits = search_labels(again, "svets", "skill")
+    assert hits[0]["uri"] == SKILL and hits[0]["lang"] == "sv"
+
+
+def test_occupation_field_split_recovers_preferred_label():
+    preferred, alts, description = split_occupation_field(
+        "web developer web developers web engineer web programmer Web developers develop, implement and document.")
+    assert preferred == "web developer"
+    assert "web engineer" in alts and "web programmer" in alts
+    assert description.startswith("Web developers develop")
+
+
+def test_swedish_lexicon_rows_are_resolved_to_esco_uris():
+    rows = read_lexicon()
+    stats = lexicon_stats(rows)
+    assert stats["unresolved"] == 0
+    uri = re.compile(r"^http://data\.europa\.eu/esco/(skill|occupation)/[0-9a-f-]{36}$")
+    for row in rows:
+        assert uri.match(row.uri), row
+        assert ("/occupation/" in row.uri) == (row.kind == "occupation"), row
+    assert stats["skills"] >= 400 and stats["occupations"] >= 100
+
+
+def test_built_taxonomy_has_esco_counts_and_swedish_labels(resources):
+    counts = resources.taxonomy.counts()
+    assert 13_000 <= counts["skills"] <= 14_500
+    assert 2_900 <= counts["occupations"] <= 3_200
+    forklift = [c for c in resources.taxonomy.of_kind("skill") if c.labels.get("sv") == "truckkörning"]
+    assert forklift and forklift[0].label("en") == "operate forklift"
