@@ -85,4 +85,7 @@ def build_label_index(taxonomy: Taxonomy, kind: Kind, encoder: Encoder, cache_di
     os.replace(tmp, vectors_path)
     meta_path.write_text(json.dumps({"count": len(entries), "model": encoder.name, "kind": kind,
                                      "taxonomy": taxonomy.version, "languages": list(languages)}))
+    for stale in cache_dir.glob(f"vectors-{kind}-{_slug(encoder.name)}-*"):  # older taxonomy or lexicon
+        if not stale.name.startswith(key):
+            stale.unlink(missing_ok=True)
     return LabelIndex(entries, vectors)
