@@ -10,7 +10,7 @@ from typing import Callable
 
 import typer
 
-from eval.datasets import read_decorte, read_melo
+from eval.datasets import Example, read_decorte, read_melo
 from eval.metrics import occupation_metrics, skill_metrics
 from eval.peer import PeerError, run_peer
 from eval.report import write_report
@@ -26,63 +26,50 @@ def _emit(results: dict, notes: list[str], as_json: bool, report: Path | None, t
     for note in notes:
         typer.echo(note, err=True)
     if as_json:
-        flat = {name: systems["matcha"] for name, systems in results.items()}
-        payload = next(iter(flat.values())) if len(flat) == 1 else flat
-        if any(len(systems) > 1 for systems in results.values()):
-            payload = results
-        typer.echo(json.dumps(payload))
+        with_peer = any(len(systems) > 1 for systems in results.values())
+        payload = results if with_peer else {name: systems["matcha"] for name, systems in results.items()}
+        typer.echo(json.dumps(next(iter(payload.values())) if len(payload) == 1 and not with_peer else payload))
     else:
         for name, systems in results.items():
             for system, figures in systems.items():
                 typer.echo(f"{name}\t{system}\t" + "\t".join(f"{k}={v}" for k, v in figures.items()))
 
 
-def _peer(peer: str | None, kind: str, queries: list[str], k: int, metric: Callable, golds: list[set[str]],
-          notes: list[str]) -> dict | None:
-    if not peer:
-        return None
-    try:
+def _run(benchmarks: list[tuple[str, list[Example], str]], rank: Callable, kind: str, metric: Callable,
+         peer: str | None) -> tuple[dict, list[str]]:
+    """Rank each benchmark's queries with matcha (and the peer); figures per benchmark and system."""
+    results, notes = {}, []
+    for name, examples, note in benchmarks:
+        queries, golds = [e.query for e in examples], [e.gold for e in examples]
         started = time.perf_counter()
-        ranked = run_peer(peer, kind, queries, k, get_settings().home)
-        notes.append(f"{peer}: {len(queries)} queries in {time.perf_counter() - started:.1f} s")
-        return metric(ranked, golds)
-    except PeerError as exc:
-        notes.append(str(exc))
-        return None
+        ranked = [[h.uri for h in hits] for hits in rank(queries, k=10)]
+        notes.append(f"{name}: {len(queries)} queries in {time.perf_counter() - started:.1f} s{note}")
+        results[name] = {"matcha": metric(ranked, golds)}
+        if peer:
+            try:
+                started = time.perf_counter()
+                results[name][peer] = metric(run_peer(peer, kind, queries, 10, get_settings().home), golds)
+                notes.append(f"{peer}: {len(queries)} queries in {time.perf_counter() - started:.1f} s")
+            except PeerError as exc:
+                notes.append(str(exc))
+    return results, notes
 
 
 def run_skill_benchmarks(paths: list[Path], make_extractor: Callable, peer: str | None, report: Path | None,
                          as_json: bool) -> None:
     extractor = make_extractor()
-    results, notes = {}, []
+    benchmarks = []
     for path in paths:
         examples, missing = read_decorte(path, extractor.r.taxonomy)
-        queries, golds = [e.query for e in examples], [e.gold for e in examples]
-        started = time.perf_counter()
-        ranked = [[h.uri for h in hits] for hits in extractor.rank_skills(queries, k=10)]
-        elapsed = time.perf_counter() - started
-        name = Path(path).stem
-        results[name] = {"matcha": skill_metrics(ranked, golds)}
-        notes.append(f"{name}: {len(queries)} sentences in {elapsed:.1f} s; {missing} gold labels not in the "
-                     "taxonomy (count as misses)")
-        if (peer_figures := _peer(peer, "skill", queries, 10, skill_metrics, golds, notes)) is not None:
-            results[name][peer] = peer_figures
+        benchmarks.append((Path(path).stem, examples,
+                           f"; {missing} gold labels not in the taxonomy (count as misses)"))
+    results, notes = _run(benchmarks, extractor.rank_skills, "skill", skill_metrics, peer)
     _emit(results, notes, as_json, report, "matcha skill extraction benchmark")
 
 
 def run_occupation_benchmarks(folders: list[Path], make_extractor: Callable, peer: str | None,
                               report: Path | None, as_json: bool) -> None:
     extractor = make_extractor()
-    results, notes = {}, []
-    for folder in folders:
-        examples = read_melo(folder)
-        queries, golds = [e.query for e in examples], [e.gold for e in examples]
-        started = time.perf_counter()
-        ranked = [[h.uri for h in hits] for hits in extractor.rank_occupations(queries, k=10)]
-        elapsed = time.perf_counter() - started
-        name = Path(folder).name
-        results[name] = {"matcha": occupation_metrics(ranked, golds)}
-        notes.append(f"{name}: {len(queries)} titles in {elapsed:.1f} s")
-        if (peer_figures := _peer(peer, "occupation", queries, 10, occupation_metrics, golds, notes)) is not None:
-            results[name][peer] = peer_figures
+    benchmarks = [(Path(folder).name, read_melo(folder), "") for folder in folders]
+    results, notes = _run(benchmarks, extractor.rank_occupations, "occupation", occupation_metrics, peer)
     _emit(results, notes, as_json, report, "matcha occupation normalisation benchmark")

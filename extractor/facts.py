@@ -61,8 +61,8 @@ def find_languages(text: str, sections: list[Section]) -> list[LanguageSkill]:
         cefr, native = None, False
         sfi, sas = _SFI_RE.search(line), _SAS_RE.search(line)
         if code == "sv" and sas:
-            level = (sas.group(2) or sas.group(1) or "").lower().replace("gymnasienivå", "").strip()
-            cefr = SAS_TO_CEFR.get(level[:5] if level.startswith("grund") else level[-1:] if level else "", "B1")
+            level = sas.group(2) or (sas.group(1) or "").lower()  # course digit, "grund", or nothing said
+            cefr = SAS_TO_CEFR.get("grund" if level.startswith("grund") else level, "B1")
         elif code == "sv" and sfi:
             cefr = SFI_TO_CEFR[sfi.group(1).upper()]
         elif (cefr_match := _CEFR_RE.search(tail)) is not None:

@@ -30,7 +30,7 @@ _AMBIGUOUS = {
            "sales", "teach", "communication", "control", "learn", "assist", "travel", "sell", "help", "drive",
            "clean", "cook", "serve", "build", "paint", "maintain", "test", "monitor", "present", "programme",
            "program", "operate", "install", "repair", "record", "report", "network", "market", "trade",
-           "training", "coaching", "assistant", "worker", "operator", "driver", "manager", "head", "lead",
+           "training", "coaching", "assistant", "worker", "operator", "driver", "manager", "head",
            "director", "consultant", "specialist", "engineer", "technician", "surveyor", "inspector", "agent"},
     "sv": {"service", "arbete", "arbeta", "lager", "kassa", "bar", "bud", "post", "tull", "vakt", "tolk", "kök",
            "sy", "lön", "skatt", "avtal", "budget", "mentor", "planering", "strategi", "ledare", "kontakt",
@@ -130,11 +130,6 @@ class PhraseIndex:
                     spans.append(Span(doc, i, i + n, label=key))
                     break
         return filter_spans(spans)
-
-    def lookup(self, phrase: str, lang: str) -> list[PatternTarget]:
-        """Concepts whose label, normalised, equals the whole phrase."""
-        key = " ".join(t.norm_ for t in normalised_doc(phrase, lang) if not t.is_punct or t.text in "#+")
-        return self.targets.get(lang, {}).get(key, [])
 
     def find(self, text: str, doc_lang: str) -> list[Mention]:
         mentions: list[Mention] = []

@@ -120,16 +120,16 @@ class CompetenceExtractor:
     def rank_occupations(self, titles: list[str], k: int = 10) -> list[list[ConceptHit]]:
         """Rank taxonomy occupations for each job title (batched). Titles are also tried in the singular
         ("Welders" -> "welder"), since taxonomy labels are singular; each concept keeps its best score."""
-        plain = self._rank(titles, k, "occupation")
-        singular = self._rank([singular_title(t) for t in titles], k, "occupation")
-        merged = []
-        for a, b in zip(plain, singular):
+        ranked = self._rank(titles, k, "occupation")
+        plural = [i for i, title in enumerate(titles) if singular_title(title) != title]
+        singular = self._rank([singular_title(titles[i]) for i in plural], k, "occupation") if plural else []
+        for i, extra in zip(plural, singular):
             best: dict[str, ConceptHit] = {}
-            for hit in (*a, *b):
+            for hit in (*ranked[i], *extra):
                 if hit.uri not in best or hit.score > best[hit.uri].score:
                     best[hit.uri] = hit
-            merged.append(sorted(best.values(), key=lambda h: -h.score)[:k])
-        return merged
+            ranked[i] = sorted(best.values(), key=lambda h: -h.score)[:k]
+        return ranked
 
     def _rank(self, texts: list[str], k: int, kind: str) -> list[list[ConceptHit]]:
         index = self.r.skill_index if kind == "skill" else self.r.occupation_index

@@ -16,7 +16,7 @@ def test_metrics_by_hand():
     figures = skill_metrics([["a", "b"], ["x", "a"], ["z"]], [{"a"}, {"a"}, set()])
     assert figures == {"rp@5": 0.5, "rp@10": 0.5, "mrr": 0.75, "n": 2}
     figures = occupation_metrics([["a"], ["x"] * 9 + ["b"], ["y"] * 10 + ["c"]], [{"a"}, {"b"}, {"c"}])
-    assert figures["acc@1"] == pytest.approx(1 / 3) or figures["acc@1"] == 0.3333
+    assert figures["acc@1"] == 0.3333  # rounded to 4 places
     assert figures["success@10"] == 0.6667
 
 
