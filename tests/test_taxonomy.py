@@ -58,6 +58,13 @@ def test_occupation_field_split_recovers_preferred_label():
     assert preferred == "web developer"
     assert "web engineer" in alts and "web programmer" in alts
     assert description.startswith("Web developers develop")
+    # a label that starts with an acronym, a capitalised alt label and a description not opening with a capital
+    preferred, alts, description = split_occupation_field(
+        "ICT help desk agent IT help desk advisor Chef de support helpdesk agent ICT help desk agents provide "
+        "assistance. They answer calls.")
+    assert preferred == "ICT help desk agent"
+    assert "IT help desk advisor" in alts
+    assert description.startswith("ICT help desk agents provide")
 
 
 def test_swedish_lexicon_rows_are_resolved_to_esco_uris():

@@ -88,26 +88,40 @@ def singular_words(text: str) -> str:
                     for w in text.split())
 
 
+def _same_word(a: str, b: str) -> bool:
+    return _singular(a.lower().strip(",.;:")) == _singular(b.lower().strip(",.;:"))
+
+
+def _repeat_length(words: list[str], i: int) -> int:
+    """How many words from ``i`` on repeat the field's first words (plural allowed)."""
+    n = 0
+    while i + n < len(words) and n < i and _same_word(words[n], words[i + n]):
+        n += 1
+    return n
+
+
 def split_occupation_field(text: str) -> tuple[str, list[str], str]:
     """Split 'pref alt1 alt2 ... Description.' into (preferred, alts, description).
 
-    The description starts at the first capitalised word (labels are lower case, acronyms all caps); it
-    usually opens with the plural of the preferred label, which fixes where the preferred label ends.
+    ESCO descriptions open with the preferred label in the plural ("ICT help desk agents provide ..."), with a
+    capital letter: the longest such repeat of the field's first words marks both where the description starts
+    and where the preferred label ends. Without one, the description starts at the first capitalised word.
     """
     words = text.split()
-    start = next((i for i, w in enumerate(words) if i > 0 and len(w) > 1 and w[0].isupper() and w[1:].islower()),
-                 len(words))
-    label_words, desc_words = words[:start], words[start:]
-    description = " ".join(desc_words)
+    repeats = [(_repeat_length(words, i), i) for i in range(1, len(words))
+               if words[i][:1].isupper() or words[i][:1].isdigit()]
+    best_length = max((length for length, _ in repeats), default=0)
+    if best_length:
+        start = min(i for length, i in repeats if length == best_length)
+        n = best_length
+    else:
+        start = next((i for i, w in enumerate(words) if i > 0 and len(w) > 1 and w[0].isupper() and w[1:].islower()),
+                     len(words))
+        n = 1
+    label_words, description = words[:start], " ".join(words[start:])
     if not label_words:
         return "", [], description
-    n = 0
-    for lw, dw in zip(label_words, desc_words):
-        if _singular(lw.lower()) != _singular(dw.lower().strip(",.;:")):
-            break
-        n += 1
-    n = max(n, 1)
-    preferred = " ".join(label_words[:n])
+    preferred = " ".join(label_words[:n]).rstrip(",")
     return preferred, _segment_labels(label_words[n:], {_singular(label_words[n - 1].lower())}), description
 
 
