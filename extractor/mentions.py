@@ -19,6 +19,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from index.label_index import entries_digest
 from models.nlp import normalise_phrases, normalised_doc
 from taxonomy.model import Kind, Taxonomy
 
@@ -74,8 +75,10 @@ class PhraseIndex:
 
     @staticmethod
     def _patterns_cached(taxonomy: Taxonomy, lang: str, cache_dir: Path) -> dict[str, list[PatternTarget]]:
-        """Lemmatised patterns, cached per taxonomy version and lexicon (lemmatising 100k labels takes seconds)."""
-        path = cache_dir / f"phrases-{lang}-{taxonomy.lexicon_hash}-{len(taxonomy.concepts)}.pickle"
+        """Lemmatised patterns, cached per exact set of labels (lemmatising 100k labels takes seconds)."""
+        entries = [e for kind in ("skill", "occupation") for e in taxonomy.label_entries(kind)  # type: ignore[arg-type]
+                   if e.lang == lang]
+        path = cache_dir / f"phrases-{lang}-{entries_digest(entries)}.pickle"
         if path.exists():
             with path.open("rb") as fh:  # written by this function, below: a trusted local cache
                 raw = pickle.load(fh)
@@ -86,6 +89,9 @@ class PhraseIndex:
         with tmp.open("wb") as fh:
             pickle.dump({k: [astuple(t) for t in v] for k, v in by_key.items()}, fh, protocol=5)
         os.replace(tmp, path)
+        for stale in cache_dir.glob(f"phrases-{lang}-*.pickle"):  # built from other labels
+            if stale != path:
+                stale.unlink(missing_ok=True)
         return by_key
 
     @staticmethod

@@ -5,6 +5,7 @@ Search returns concepts, not labels: a concept's score is the best score of any 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -32,8 +33,16 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[-60:]
 
 
-def cache_key(model_name: str, taxonomy: Taxonomy, kind: Kind, languages: tuple[str, ...]) -> str:
-    return f"vectors-{kind}-{_slug(model_name)}-{_slug(taxonomy.version)}-{taxonomy.lexicon_hash}-{'-'.join(languages)}"
+def entries_digest(entries: list[LabelEntry]) -> str:
+    """Fingerprint of exactly the labels a cache was built from: any relabelling invalidates the cache."""
+    digest = hashlib.sha1()
+    for e in entries:
+        digest.update(f"{e.uri}\t{e.lang}\t{e.text}\t{int(e.preferred)}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def cache_key(model_name: str, kind: Kind, entries: list[LabelEntry]) -> str:
+    return f"vectors-{kind}-{_slug(model_name)}-{entries_digest(entries)}"
 
 
 class LabelIndex:
@@ -70,7 +79,7 @@ def build_label_index(taxonomy: Taxonomy, kind: Kind, encoder: Encoder, cache_di
                       languages: tuple[str, ...] = ("en", "sv"), progress: bool = False) -> LabelIndex:
     """Load the cached label vectors, or embed every label once and cache them (float16 on disk)."""
     entries = [e for e in taxonomy.label_entries(kind) if e.lang in languages]
-    key = cache_key(encoder.name, taxonomy, kind, languages)
+    key = cache_key(encoder.name, kind, entries)
     vectors_path, meta_path = cache_dir / f"{key}.npy", cache_dir / f"{key}.json"
     if vectors_path.exists() and meta_path.exists():
         meta = json.loads(meta_path.read_text())
