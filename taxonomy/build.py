@@ -1,4 +1,8 @@
-"""Set-up step: build a taxonomy from a source, overlay the Swedish lexicon, save it in matcha's format."""
+"""Set-up step: build a taxonomy from a source and save it in matcha's format.
+
+The saved taxonomy holds the source alone; the Swedish lexicon is project data that changes with the code, so it
+is overlaid when the taxonomy is loaded (``with_lexicon``): an edited or removed lexicon row takes effect at once.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,5 @@ def with_lexicon(taxonomy: Taxonomy) -> Taxonomy:
 
 def build_taxonomy(target: Path, cache: Path, esco_csv: Path | None = None) -> Taxonomy:
     base = import_esco_csv(esco_csv) if esco_csv else build_from_packages(cache)
-    taxonomy = with_lexicon(base)
-    save_taxonomy(taxonomy, target)
-    return taxonomy
+    save_taxonomy(base, target)
+    return with_lexicon(base)
