@@ -48,8 +48,11 @@ class CompetenceExtractor:
                             "were found from English terms and embeddings only and may be incomplete")
         sections = split_sections(text)
         mentions = self.r.phrases.find(text, language if language in ("sv", "en") else "en")
+        # One word is too little context to link by embedding ("Supervised" -> machine learning): single words
+        # count only where they are taxonomy labels (the phrase mentions above).
         candidates = [c for c in candidate_phrases(text)
-                      if section_at(sections, c.start) not in _SKIP_SECTIONS and heading_name(c.text) is None]
+                      if len(c.text.split()) >= 2 and section_at(sections, c.start) not in _SKIP_SECTIONS
+                      and heading_name(c.text) is None]
         vectors = self.r.encoder.encode([c.text for c in candidates])
         settings = self.r.settings
         english = language == "en"
