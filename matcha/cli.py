@@ -10,6 +10,7 @@ from typing import Optional
 
 import typer
 
+from matcha.cli_common import fail
 from matcha.settings import get_settings
 
 app = typer.Typer(help="matcha: competence extraction and matching (ESCO).", no_args_is_help=True,
@@ -26,11 +27,6 @@ log = logging.getLogger("matcha")
 def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress to stderr.")) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-
-def fail(message: str, code: int = 2) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _resources():
@@ -219,6 +215,10 @@ def eval_occupations(melo: list[Path] = typer.Option(..., "--melo", help="A MELO
 
     run_occupation_benchmarks(melo, _extractor, peer, report, as_json)
 
+
+from matcha.cli_matching import register  # noqa: E402 - the matching commands
+
+register(app)
 
 if __name__ == "__main__":
     app()

@@ -8,9 +8,11 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from index.weights import RankingWeights
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="MATCHA_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="MATCHA_", env_nested_delimiter="__", extra="ignore")
 
     home: Path = Field(default_factory=lambda: Path.home() / ".matcha",
                        description="Folder for the built taxonomy, label vectors, store and indexes.")
@@ -28,6 +30,29 @@ class Settings(BaseSettings):
         0.88, description="Least cosine for embedding links in a text that is not English: the default model is "
                           "English-only, so Swedish text relies on the Swedish lexicon and only near-identical "
                           "phrases link by embedding. Lower it for a multilingual MATCHA_MODEL.")
+
+    data_dir: Path | None = Field(None, description="Folder of the store (SQLite) and the FAISS indexes; default "
+                                                    "HOME. Separate from HOME so that tests and demos can use a "
+                                                    "scratch folder with the built taxonomy.")
+    database_url: str = Field("", description="SQLAlchemy URL of the store; default sqlite:///DATA_DIR/matcha.db. "
+                                               "A postgresql+psycopg:// URL works with that driver installed.")
+    index_exact_limit: int = Field(50_000, description="Items up to which FAISS search is exact (flat); beyond, "
+                                                       "an IVF index tuned to recall@10 >= index_target_recall.")
+    index_target_recall: float = Field(0.99, description="Recall@10 against exact search the IVF index is tuned to.")
+    ranking: RankingWeights = Field(default_factory=RankingWeights,
+                                    description="Weights of the re-ranking score (MATCHA_RANKING__ESSENTIAL=0.5).")
+
+    @property
+    def store_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.state_dir / 'matcha.db'}"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.data_dir or self.home
+
+    @property
+    def index_dir(self) -> Path:
+        return self.state_dir / "indexes"
 
     @property
     def taxonomy_dir(self) -> Path:

@@ -1,0 +1,81 @@
+"""Profiles -> match cards -> vectors.
+
+A document's vector is built from its taxonomy concepts, not from its raw text: the weighted mean of the
+embeddings of the English preferred labels of its skills and occupations. So a Swedish CV and an English ad meet
+in one space, and nothing but competences (no name, no origin) can reach the vector. Only a document in which no
+concept was found falls back to the embedding of its (masked) text."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from extractor.profile import CompetenceProfile
+from extractor.requirements import required, split_requirements
+from index.label_index import LabelIndex
+from store.records import MatchCard
+
+# Weights of the parts of a document vector.
+_SKILL_SHARE, _OCCUPATION_SHARE, _OPTIONAL_WEIGHT = 0.6, 0.4, 0.5
+
+
+def cv_card(profile: CompetenceProfile) -> MatchCard:
+    languages: dict[str, str | None] = {}
+    for spoken in profile.languages:
+        languages[spoken.language] = "C2" if spoken.native else spoken.cefr
+    # A CV written in a language shows a working command of it, where no level is stated.
+    if profile.language in ("sv", "en") and not languages.get(profile.language):
+        languages[profile.language] = "B2"
+    return MatchCard(essential=[s.uri for s in profile.skills], occupations=[o.uri for o in profile.occupations],
+                     languages=languages, licences=[lic.code for lic in profile.licences])
+
+
+def ad_card(profile: CompetenceProfile) -> MatchCard:
+    essential, optional = split_requirements(profile)
+    return MatchCard(essential=essential, optional=optional, occupations=[o.uri for o in profile.occupations],
+                     languages={lang.language: lang.cefr for lang in profile.languages
+                                if required(lang.evidence, profile.text)},
+                     licences=[lic.code for lic in profile.licences if required(lic.evidence, profile.text)])
+
+
+class ConceptVectors:
+    """The embedding of each concept's English preferred label, read back from the label indexes."""
+
+    def __init__(self, *indexes: LabelIndex) -> None:
+        best: dict[str, tuple[int, LabelIndex, int]] = {}
+        for index in indexes:
+            for row, entry in enumerate(index.entries):
+                rank = 0 if entry.preferred and entry.lang == "en" else 1 if entry.preferred else 2
+                if entry.uri not in best or rank < best[entry.uri][0]:
+                    best[entry.uri] = (rank, index, row)
+        self._rows = {uri: (index, row) for uri, (_, index, row) in best.items()}
+        self.dim = indexes[0].index.d
+
+    def get(self, uris: list[str]) -> np.ndarray:
+        vectors = np.zeros((len(uris), self.dim), dtype=np.float32)
+        for i, uri in enumerate(uris):
+            found = self._rows.get(uri)
+            if found is not None:
+                vectors[i] = found[0].index.reconstruct(found[1])
+        return vectors
+
+
+def _mean(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray | None:
+    if len(vectors) == 0:
+        return None
+    mean = (vectors * weights[:, None]).sum(axis=0)
+    norm = np.linalg.norm(mean)
+    return mean / norm if norm > 0 else None
+
+
+def card_vector(card: MatchCard, concepts: ConceptVectors) -> np.ndarray | None:
+    """Unit vector of a card's concepts, or None if it has none."""
+    skills = card.essential + card.optional
+    weights = np.array([1.0] * len(card.essential) + [_OPTIONAL_WEIGHT] * len(card.optional), dtype=np.float32)
+    skill_part = _mean(concepts.get(skills), weights)
+    occupation_part = _mean(concepts.get(card.occupations), np.ones(len(card.occupations), dtype=np.float32))
+    parts = [(p, share) for p, share in ((skill_part, _SKILL_SHARE), (occupation_part, _OCCUPATION_SHARE))
+             if p is not None]
+    if not parts:
+        return None
+    vector = sum(p * share for p, share in parts)
+    return (vector / np.linalg.norm(vector)).astype(np.float32)

@@ -1,0 +1,128 @@
+"""Re-ranking: a transparent score made of parts, computed for each candidate FAISS retrieved.
+
+    score = (sum of weight * part over the parts that apply) / (sum of those weights)
+            * unmet_factor ** (number of unmet hard requirements)
+
+Parts (each 0..1):
+- ``semantic``: cosine of the two documents' concept vectors (see index.cards), clipped at 0.
+- ``essential``: share of the ad's essential skills the CV covers: 1 for the same ESCO concept, ``related_credit``
+  for a skill in the same narrow ESCO skill group (groups with at most ``related_group_max`` skills).
+- ``optional``: the same for the skills the ad calls a plus.
+- ``occupation``: the closest pair of the two documents' occupations (1 for the same concept, else the cosine of
+  their label embeddings).
+A part applies only where both sides have something to compare (an ad with no stated skills has no ``essential``).
+Hard requirements: every language level and licence the ad requires; each unmet one multiplies the score by
+``unmet_factor`` and is listed in the explanation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from index.cards import ConceptVectors
+from index.weights import RankingWeights
+from store.records import MatchCard
+from taxonomy.model import Taxonomy
+
+CEFR_ORDER = {"A1": 1, "A2": 2, "B1": 3, "B2": 4, "C1": 5, "C2": 6}
+# A licence class that includes others (CE includes C and B, ...).
+LICENCE_INCLUDES = {"BE": {"B"}, "C1": {"B"}, "C": {"B", "C1"}, "CE": {"B", "BE", "C", "C1", "C1E"},
+                    "C1E": {"B", "BE", "C1"}, "D1": {"B"}, "D": {"B", "D1"}, "DE": {"B", "BE", "D", "D1", "D1E"},
+                    "D1E": {"B", "BE", "D1"}, "B96": {"B"}}
+
+
+@dataclass
+class Covered:
+    uri: str          # the ad's skill
+    essential: bool
+    relation: str     # "exact" | "related" | "missing"
+    via: str | None   # the CV skill that covers it
+
+
+@dataclass
+class Scored:
+    item_id: int
+    score: float
+    parts: dict[str, float]
+    coverage: list[Covered] = field(default_factory=list)
+    unmet: list[str] = field(default_factory=list)
+
+
+class Ranker:
+    def __init__(self, taxonomy: Taxonomy, concepts: ConceptVectors, weights: RankingWeights) -> None:
+        self.weights = weights
+        self.concepts = concepts
+        sizes = Counter(group for concept in taxonomy.of_kind("skill") for group in concept.broader)
+        self.groups = {c.uri: frozenset(g for g in c.broader if sizes[g] <= weights.related_group_max)
+                       for c in taxonomy.of_kind("skill")}
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def _vector(self, uri: str) -> np.ndarray:
+        if uri not in self._vectors:
+            self._vectors[uri] = self.concepts.get([uri])[0]
+        return self._vectors[uri]
+
+    def coverage(self, ad: MatchCard, cv: MatchCard) -> list[Covered]:
+        held = set(cv.essential) | set(cv.optional)
+        by_group: dict[str, str] = {}
+        for uri in cv.essential + cv.optional:
+            for group in self.groups.get(uri, ()):
+                by_group.setdefault(group, uri)
+        covered = []
+        for uris, essential in ((ad.essential, True), (ad.optional, False)):
+            for uri in uris:
+                if uri in held:
+                    covered.append(Covered(uri, essential, "exact", uri))
+                    continue
+                via = next((by_group[g] for g in sorted(self.groups.get(uri, ())) if g in by_group), None)
+                covered.append(Covered(uri, essential, "related" if via else "missing", via))
+        return covered
+
+    def occupation_proximity(self, ad: MatchCard, cv: MatchCard) -> float | None:
+        if not ad.occupations or not cv.occupations:
+            return None
+        if set(ad.occupations) & set(cv.occupations):
+            return 1.0
+        a = np.stack([self._vector(u) for u in ad.occupations])
+        c = np.stack([self._vector(u) for u in cv.occupations])
+        return float(max(0.0, (a @ c.T).max()))
+
+    @staticmethod
+    def unmet_requirements(ad: MatchCard, cv: MatchCard) -> list[str]:
+        unmet = []
+        for code, level in ad.languages.items():
+            if code not in cv.languages:
+                unmet.append(f"language {code}{' ' + level if level else ''}: not in the CV")
+                continue
+            held = cv.languages[code]
+            if level and CEFR_ORDER.get(held or "", 0) < CEFR_ORDER[level]:
+                unmet.append(f"language {code} {level}: the CV states {held or 'no level'}")
+        held_licences = set(cv.licences)
+        for code in list(held_licences):
+            held_licences |= LICENCE_INCLUDES.get(code, set())
+        unmet.extend(f"licence {code}: not in the CV" for code in ad.licences if code not in held_licences)
+        return unmet
+
+    def score(self, item_id: int, ad: MatchCard, cv: MatchCard, semantic: float) -> Scored:
+        w = self.weights
+        coverage = self.coverage(ad, cv)
+        parts: dict[str, float] = {"semantic": max(0.0, min(1.0, semantic))}
+        for essential, name in ((True, "essential"), (False, "optional")):
+            mine = [c for c in coverage if c.essential is essential]
+            if mine:
+                credit = sum(1.0 if c.relation == "exact" else w.related_credit if c.relation == "related" else 0
+                             for c in mine)
+                parts[name] = credit / len(mine)
+        occupation = self.occupation_proximity(ad, cv)
+        if occupation is not None:
+            parts["occupation"] = occupation
+        weights = {name: getattr(w, name) for name in parts}
+        total = sum(weights.values()) or 1.0
+        unmet = self.unmet_requirements(ad, cv)
+        score = sum(weights[n] * parts[n] for n in parts) / total * (w.unmet_factor ** len(unmet))
+        rounded = {name: round(value, 4) for name, value in parts.items()}
+        if unmet:
+            rounded["requirements_factor"] = round(w.unmet_factor ** len(unmet), 4)
+        return Scored(item_id, round(score, 4), rounded, coverage, unmet)

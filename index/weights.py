@@ -1,0 +1,19 @@
+"""The ranking weights: one documented config, read by the settings (env ``MATCHA_RANKING__<NAME>``)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class RankingWeights(BaseModel):
+    """The one config of the ranking (``MATCHA_RANKING__SEMANTIC=0.4`` etc.)."""
+
+    semantic: float = Field(0.30, ge=0, description="Weight of the cosine of the documents' concept vectors.")
+    essential: float = Field(0.40, ge=0, description="Weight of the coverage of the ad's essential skills.")
+    optional: float = Field(0.10, ge=0, description="Weight of the coverage of the ad's nice-to-have skills.")
+    occupation: float = Field(0.20, ge=0, description="Weight of occupation proximity.")
+    related_credit: float = Field(0.5, ge=0, le=1, description="Credit for a skill covered by a related skill.")
+    related_group_max: int = Field(200, description="Largest ESCO skill group whose members count as related.")
+    unmet_factor: float = Field(0.7, ge=0, le=1, description="Score factor per unmet language or licence "
+                                                              "requirement (0 excludes such matches).")
+    retrieve: int = Field(100, ge=10, description="Candidates FAISS retrieves for re-ranking (at least 5 x top).")

@@ -1,0 +1,202 @@
+"""The matching service that the CLI and the API share: documents in (ads, CVs), ranked explained matches out.
+
+upload -> text -> masked text (CVs) -> profile -> card + vector -> store -> FAISS index -> retrieve -> re-rank
+-> explain."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Iterable
+
+import numpy as np
+
+from extractor.anonymise import mask_personal_details
+from extractor.documents import read_document
+from extractor.errors import InputError
+from extractor.pipeline import CompetenceExtractor
+from extractor.profile import CompetenceProfile
+from extractor.resources import Resources, load_resources
+from index.cards import ConceptVectors, ad_card, card_vector, cv_card
+from index.collections import IndexedCollection
+from index.explain import Candidate, Match, explain
+from index.ranking import Ranker, Scored
+from matcha.settings import Settings, get_settings
+from store.database import Store, encode_vector
+from store.records import Ad, AdIn, Cv, MatchCard
+
+log = logging.getLogger(__name__)
+
+
+def ad_text(ad: AdIn) -> str:
+    """The ad as one text: title, body, and the requirement lists as 'Krav' / 'Meriterande' sections."""
+    parts = [ad.title.strip(), ad.text.strip()]
+    if ad.essential:
+        parts.append("Krav:\n" + "\n".join(f"- {item.strip()}" for item in ad.essential))
+    if ad.nice_to_have:
+        parts.append("Meriterande:\n" + "\n".join(f"- {item.strip()}" for item in ad.nice_to_have))
+    return "\n\n".join(p for p in parts if p)
+
+
+class MatchingService:
+    def __init__(self, settings: Settings | None = None, resources: Resources | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.resources = resources or load_resources(self.settings)
+        self.extractor = CompetenceExtractor(self.resources)
+        self.store = Store(self.settings.store_url)
+        self.concepts = ConceptVectors(self.resources.skill_index, self.resources.occupation_index)
+        self.ranker = Ranker(self.resources.taxonomy, self.concepts, self.settings.ranking)
+        model = re.sub(r"[^A-Za-z0-9]+", "-", self.settings.model).strip("-").lower()[-40:]
+        self.collections = {
+            name: IndexedCollection(self.store, name, self.settings.index_dir / f"{name}-{model}.npz",
+                                    self.concepts.dim, self.settings.index_exact_limit,
+                                    self.settings.index_target_recall)
+            for name in ("ads", "cvs")}
+
+    # -- documents -> rows ------------------------------------------------------------------------------------
+    def _vector(self, card: MatchCard, text: str) -> np.ndarray:
+        vector = card_vector(card, self.concepts)
+        if vector is None:  # no concept found: the (masked) text itself
+            vector = self.resources.encoder.encode([text[:2000]])[0]
+        return vector
+
+    def _ad_row(self, ad: AdIn) -> dict:
+        profile = self.extractor.extract_text(ad_text(ad))
+        card = ad_card(profile)
+        return {"title": ad.title.strip(), "employer": ad.employer.strip(), "kind": ad.kind,
+                "municipality": ad.municipality.strip(), "profile": profile.model_dump_json(),
+                "card": card.model_dump_json(), "vector": encode_vector(self._vector(card, profile.text))}
+
+    def cv_profile(self, data: bytes | None = None, text: str | None = None) -> tuple[CompetenceProfile, dict]:
+        """Read a CV, mask its personal details, extract the profile from the masked text."""
+        if text is None:
+            if data is None:
+                raise InputError("no_input", "give a file or a text")
+            text = read_document(data, self.extractor.limits).text
+        masked = mask_personal_details(text)
+        profile = self.extractor.extract_text(masked.text)
+        contact = {"name": masked.contact.name, "email": masked.contact.email, "phone": masked.contact.phone}
+        return profile, contact
+
+    # -- ads --------------------------------------------------------------------------------------------------
+    def add_ads(self, ads: Iterable[AdIn], owner: str | None = None, progress: bool = False,
+                batch: int = 200) -> list[int]:
+        """Extract, store and index ads; stored in batches (one transaction each) so a long run keeps what it did."""
+        from tqdm import tqdm
+
+        ads = list(ads)
+        ids: list[int] = []
+        rows: list[dict] = []
+        for ad in tqdm(ads, desc="ads", unit="ad", disable=not progress):
+            rows.append({**self._ad_row(ad), "owner": owner})
+            if len(rows) >= batch:
+                ids += self.store.add("ads", rows)
+                rows = []
+        if rows:
+            ids += self.store.add("ads", rows)
+        self.collections["ads"].sync()
+        return ids
+
+    def update_ad(self, ad_id: int, ad: AdIn) -> bool:
+        done = self.store.update("ads", ad_id, self._ad_row(ad))
+        self.collections["ads"].sync()
+        return done
+
+    def remove_ad(self, ad_id: int) -> bool:
+        done = self.store.remove("ads", ad_id)
+        self.collections["ads"].sync()
+        return done
+
+    def get_ad(self, ad_id: int) -> Ad | None:
+        row = self.store.get("ads", ad_id)
+        if row is None:
+            return None
+        return Ad(id=row["id"], owner=row["owner"], title=row["title"], employer=row["employer"], kind=row["kind"],
+                  municipality=row["municipality"], profile=CompetenceProfile.model_validate_json(row["profile"]),
+                  card=MatchCard.model_validate_json(row["card"]))
+
+    def list_ads(self, owner: str | None = None) -> list[dict]:
+        return self.store.list("ads", owner=owner)
+
+    # -- CVs --------------------------------------------------------------------------------------------------
+    def add_cv(self, data: bytes | None = None, text: str | None = None, owner: str | None = None,
+               municipality: str = "", consent_contact: bool = False) -> int:
+        profile, contact = self.cv_profile(data, text)
+        card = cv_card(profile)
+        [cv_id] = self.store.add("cvs", [{
+            "owner": owner, "municipality": municipality.strip(), "profile": profile.model_dump_json(),
+            "card": card.model_dump_json(), "vector": encode_vector(self._vector(card, profile.text)),
+            "contact": json.dumps(contact), "consent_contact": consent_contact}])
+        self.collections["cvs"].sync()
+        return cv_id
+
+    def set_consent(self, cv_id: int, consent: bool) -> bool:
+        return self.store.update("cvs", cv_id, {"consent_contact": consent})
+
+    def remove_cv(self, cv_id: int) -> bool:
+        done = self.store.remove("cvs", cv_id)
+        self.collections["cvs"].sync()
+        return done
+
+    def get_cv(self, cv_id: int) -> Cv | None:
+        row = self.store.get("cvs", cv_id)
+        if row is None:
+            return None
+        return Cv(id=row["id"], owner=row["owner"], municipality=row["municipality"],
+                  profile=CompetenceProfile.model_validate_json(row["profile"]),
+                  card=MatchCard.model_validate_json(row["card"]), contact=json.loads(row["contact"]),
+                  consent_contact=bool(row["consent_contact"]))
+
+    # -- matching ---------------------------------------------------------------------------------------------
+    def _retrieve(self, collection: str, vector: np.ndarray, k: int, kind: str | None,
+                  municipality: str | None) -> tuple[list[tuple[int, float]], dict[int, dict]]:
+        allowed = self.store.filtered_ids(collection, kind, municipality) if (kind or municipality) else None
+        depth = max(self.settings.ranking.retrieve, 5 * k)
+        hits = self.collections[collection].search(vector, depth, allowed)
+        return hits, self.store.cards(collection, [i for i, _ in hits])
+
+    def match(self, cv: Cv | None = None, profile: CompetenceProfile | None = None, k: int = 10,
+              kind: str | None = None, municipality: str | None = None) -> list[Match]:
+        """Ranked ads for a stored CV (``cv``) or for a profile extracted on the fly (``profile``)."""
+        if cv is not None:
+            profile, card = cv.profile, cv.card
+        elif profile is not None:
+            card = cv_card(profile)
+        else:
+            raise ValueError("match needs a CV or a profile")
+        hits, rows = self._retrieve("ads", self._vector(card, profile.text), k, kind, municipality)
+        scored = [self.ranker.score(i, MatchCard(**rows[i]["card"]), card, sim) for i, sim in hits if i in rows]
+        results = []
+        for s in _top(scored, k):
+            ad = self.get_ad(s.item_id)
+            if ad is None:  # removed meanwhile
+                continue
+            results.append(Match(ad_id=ad.id, title=ad.title, employer=ad.employer, kind=ad.kind,
+                                 municipality=ad.municipality, score=s.score,
+                                 explanation=explain(s, ad.profile, profile, self.resources.taxonomy)))
+        return results
+
+    def candidates(self, ad_id: int, k: int = 10, municipality: str | None = None,
+                   with_contact: bool = False) -> list[Candidate] | None:
+        """Ranked, anonymised CVs for an ad (None if there is no such ad). Contact details only where the
+        participant consented and ``with_contact`` is set."""
+        ad = self.get_ad(ad_id)
+        if ad is None:
+            return None
+        vector_row = self.store.vectors("ads", [ad_id], self.concepts.dim)[1]
+        hits, rows = self._retrieve("cvs", vector_row[0], k, None, municipality)
+        scored = [self.ranker.score(i, ad.card, MatchCard(**rows[i]["card"]), sim) for i, sim in hits if i in rows]
+        results = []
+        for s in _top(scored, k):
+            cv = self.get_cv(s.item_id)
+            if cv is None:
+                continue
+            contact = cv.contact if (with_contact and cv.consent_contact) else None
+            results.append(Candidate(cv_id=cv.id, municipality=cv.municipality, score=s.score, contact=contact,
+                                     explanation=explain(s, ad.profile, cv.profile, self.resources.taxonomy)))
+        return results
+
+
+def _top(scored: list[Scored], k: int) -> list[Scored]:
+    return sorted(scored, key=lambda s: (-s.score, s.item_id))[:k]

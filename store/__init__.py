@@ -1,0 +1,1 @@
+"""The store: ads, CVs, profiles and vectors (SQLite by default)."""

@@ -1,0 +1,202 @@
+"""The store: ads and CVs, their profiles, cards and vectors, in SQLite by default (any SQLAlchemy URL, e.g.
+``postgresql+psycopg://...``, through ``MATCHA_DATABASE_URL``). Written with SQLAlchemy Core and portable types
+only (Integer, String, Text, Boolean, LargeBinary, JSON-as-text), so PostgreSQL needs a driver, nothing else.
+
+The store is the source of truth. Each row has a ``version`` (bumped on every change) and each collection a
+``generation`` (bumped in the same transaction), so a FAISS index can tell cheaply whether it is behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+from sqlalchemy import (Boolean, Column, Integer, LargeBinary, MetaData, String, Table, Text, create_engine, delete,
+                        event, func, insert, select, update)
+from sqlalchemy.engine import Engine
+
+from store.records import Collection
+
+log = logging.getLogger(__name__)
+
+metadata = MetaData()
+
+
+def _document_table(name: str, *extra: Column) -> Table:
+    return Table(
+        name, metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("owner", String(200), index=True),
+        Column("municipality", String(100), nullable=False, default=""),
+        Column("municipality_key", String(100), index=True, nullable=False, default=""),  # casefolded
+        Column("profile", Text, nullable=False),   # CompetenceProfile JSON (text and evidence)
+        Column("card", Text, nullable=False),      # MatchCard JSON (what ranking reads)
+        Column("vector", LargeBinary, nullable=False),
+        Column("version", Integer, nullable=False, default=1),
+        Column("created_at", String(32), nullable=False),
+        Column("updated_at", String(32), nullable=False),
+        *extra,
+    )
+
+
+TABLES: dict[str, Table] = {
+    "ads": _document_table("ads", Column("title", String(300), nullable=False),
+                           Column("employer", String(300), nullable=False, default=""),
+                           Column("kind", String(20), index=True, nullable=False)),
+    "cvs": _document_table("cvs", Column("contact", Text, nullable=False, default="{}"),
+                           Column("consent_contact", Boolean, nullable=False, default=False)),
+}
+meta_table = Table("meta", metadata, Column("key", String(100), primary_key=True),
+                   Column("value", Integer, nullable=False))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def municipality_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _keyed(values: dict[str, Any]) -> dict[str, Any]:
+    if "municipality" in values:
+        return {**values, "municipality_key": municipality_key(values["municipality"] or "")}
+    return values
+
+
+def encode_vector(vector: np.ndarray) -> bytes:
+    return np.ascontiguousarray(vector, dtype=np.float32).tobytes()
+
+
+def decode_vectors(blobs: Iterable[bytes], dim: int) -> np.ndarray:
+    data = b"".join(blobs)
+    return np.frombuffer(data, dtype=np.float32).reshape(-1, dim).copy() if data else np.zeros((0, dim), np.float32)
+
+
+def create_store_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API types
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")     # readers never wait for the writer
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_store_engine(url)
+        metadata.create_all(self.engine)
+
+    # -- writes (each one transaction, with the collection's generation bumped) --------------------------------
+    def _bump(self, conn, collection: Collection) -> None:  # noqa: ANN001
+        key = f"generation:{collection}"
+        done = conn.execute(update(meta_table).where(meta_table.c.key == key)
+                            .values(value=meta_table.c.value + 1)).rowcount
+        if not done:
+            conn.execute(insert(meta_table).values(key=key, value=1))
+
+    def add(self, collection: Collection, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows (profile/card as JSON strings, vector as bytes) in one transaction; returns their ids."""
+        table, now, ids = TABLES[collection], _now(), []
+        with self.engine.begin() as conn:
+            for row in rows:
+                result = conn.execute(insert(table).values(**_keyed(row), version=1, created_at=now,
+                                                           updated_at=now))
+                ids.append(int(result.inserted_primary_key[0]))
+            self._bump(conn, collection)
+        return ids
+
+    def update(self, collection: Collection, item_id: int, values: dict[str, Any]) -> bool:
+        table = TABLES[collection]
+        with self.engine.begin() as conn:
+            done = conn.execute(update(table).where(table.c.id == item_id)
+                                .values(**_keyed(values), version=table.c.version + 1, updated_at=_now())).rowcount
+            if done:
+                self._bump(conn, collection)
+        return bool(done)
+
+    def remove(self, collection: Collection, item_id: int) -> bool:
+        table = TABLES[collection]
+        with self.engine.begin() as conn:
+            done = conn.execute(delete(table).where(table.c.id == item_id)).rowcount
+            if done:
+                self._bump(conn, collection)
+        if done and self.url.startswith("sqlite"):
+            with self.engine.begin() as conn:  # erased rows must not linger in the write-ahead log
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return bool(done)
+
+    # -- reads ----------------------------------------------------------------------------------------------
+    def generation(self, collection: Collection) -> int:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(meta_table.c.value)
+                                 .where(meta_table.c.key == f"generation:{collection}")).scalar()
+        return int(value or 0)
+
+    def get(self, collection: Collection, item_id: int) -> dict[str, Any] | None:
+        table = TABLES[collection]
+        with self.engine.connect() as conn:
+            row = conn.execute(select(table).where(table.c.id == item_id)).mappings().first()
+        return dict(row) if row else None
+
+    def list(self, collection: Collection, owner: str | None = None, limit: int = 1000,
+             offset: int = 0) -> list[dict[str, Any]]:
+        table = TABLES[collection]
+        columns = [c for c in table.c if c.name not in ("profile", "vector", "card", "municipality_key")]
+        query = select(*columns).order_by(table.c.id).limit(limit).offset(offset)
+        if owner is not None:
+            query = query.where(table.c.owner == owner)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def count(self, collection: Collection) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(TABLES[collection])).scalar() or 0)
+
+    def versions(self, collection: Collection) -> dict[int, int]:
+        table = TABLES[collection]
+        with self.engine.connect() as conn:
+            return {int(i): int(v) for i, v in conn.execute(select(table.c.id, table.c.version))}
+
+    def vectors(self, collection: Collection, ids: list[int], dim: int) -> tuple[list[int], np.ndarray, list[int]]:
+        """(ids, vectors, versions) of the rows that exist, in chunks (SQL parameter limits)."""
+        table, found, blobs, versions = TABLES[collection], [], [], []
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 5000):
+                chunk = ids[start:start + 5000]
+                for i, blob, version in conn.execute(select(table.c.id, table.c.vector, table.c.version)
+                                                     .where(table.c.id.in_(chunk))):
+                    found.append(int(i))
+                    blobs.append(blob)
+                    versions.append(int(version))
+        return found, decode_vectors(blobs, dim), versions
+
+    def cards(self, collection: Collection, ids: list[int]) -> dict[int, dict[str, Any]]:
+        """Card and listing fields of each id (no text): what re-ranking reads for every retrieved candidate."""
+        table = TABLES[collection]
+        columns = [c for c in table.c if c.name not in ("profile", "vector", "contact")]
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(*columns).where(table.c.id.in_(ids))).mappings()
+            return {int(r["id"]): {**r, "card": json.loads(r["card"])} for r in rows}
+
+    def filtered_ids(self, collection: Collection, kind: str | None = None,
+                     municipality: str | None = None) -> list[int]:
+        table = TABLES[collection]
+        query = select(table.c.id)
+        if kind and "kind" in table.c:
+            query = query.where(table.c.kind == kind)
+        if municipality:
+            query = query.where(table.c.municipality_key == municipality_key(municipality))
+        with self.engine.connect() as conn:
+            return [int(i) for (i,) in conn.execute(query)]
