@@ -40,8 +40,9 @@ _PERSONNUMMER = re.compile(r"\b(?:19|20)?\d{6}[-+]\d{4}\b")
 _DATE_OF_BIRTH = re.compile(
     r"(?i)\b(?:född|född år|born(?: on| in)?|date of birth|f\.)\s*(?:den\s+)?"
     r"(?:\d{1,4}[-./ ]\d{1,2}[-./ ]\d{1,4}|\d{1,2}\s+\w+\s+\d{4}|\d{4})")
-_PLACE_OF_BIRTH = re.compile(r"(?i)\b(?:född i|uppvuxen i|kommer från|född och uppvuxen i|born in|grew up in|"
-                             r"originally from|i come from|I am from)\s+(?P<place>[^\n.,;]{2,40})")
+_PLACE_OF_BIRTH = re.compile(r"\b(?i:född i|uppvuxen i|kommer från|född och uppvuxen i|born in|grew up in|"
+                             r"originally from|i come from|i am from)\s+"
+                             r"(?P<place>[A-ZÅÄÖ][\w'’-]+(?:[ -][A-ZÅÄÖ][\w'’-]+){0,2})")
 _AGE = re.compile(r"(?i)\b\d{2}\s*(?:år gammal|års ålder|years old|year-old|-year-old)\b|\b(?:ålder|age)\s*\d{2}\b")
 _STREET = re.compile(r"(?m)\b[A-ZÅÄÖ][\wåäöé]+(?:gatan|vägen|gränd|torget|stigen|backen|allén|platsen|"
                      r"street|road|avenue|lane|st\.|rd\.)\s+\d+[A-Za-z]?(?:,?\s*(?:lgh|apt\.?)\s*\d+)?")

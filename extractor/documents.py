@@ -33,6 +33,11 @@ class Limits:
     max_unzipped_bytes: int = 50 * 1024 * 1024
     max_zip_ratio: float = 200.0
 
+    @classmethod
+    def from_settings(cls, settings) -> "Limits":  # noqa: ANN001 - matcha.settings.Settings
+        return cls(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages,
+                   max_chars=settings.max_text_chars, timeout_s=settings.parse_timeout_s)
+
 
 @dataclass(frozen=True)
 class Document:

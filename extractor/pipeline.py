@@ -28,8 +28,7 @@ class CompetenceExtractor:
     def __init__(self, resources: Resources) -> None:
         self.r = resources
         settings = resources.settings
-        self.limits = Limits(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages,
-                             max_chars=settings.max_text_chars, timeout_s=settings.parse_timeout_s)
+        self.limits = Limits.from_settings(settings)
 
     # -- entry points ---------------------------------------------------------------------------------------
     def extract_document(self, data: bytes) -> CompetenceProfile:

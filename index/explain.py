@@ -19,7 +19,7 @@ class MatchedSkill(BaseModel):
     essential: bool
     relation: Literal["exact", "related"] = Field(description="'related': covered by a skill of the same narrow "
                                                               "ESCO group (cv_skill).")
-    cv_skill: str | None = Field(None, description="Label of the CV's skill that covers it.")
+    cv_skill: str | None = Field(None, description="Label of the CV's skill (or occupation) that covers it.")
     cv_evidence: list[Evidence] = Field(default_factory=list)
     ad_evidence: list[Evidence] = Field(default_factory=list)
 
@@ -60,7 +60,7 @@ class Candidate(BaseModel):
 
 def explain(scored: Scored, ad: CompetenceProfile, cv: CompetenceProfile, taxonomy: Taxonomy) -> Explanation:
     ad_evidence = {s.uri: s.evidence for s in ad.skills}
-    cv_evidence = {s.uri: s.evidence for s in cv.skills}
+    cv_evidence = {c.uri: c.evidence for c in (*cv.skills, *cv.occupations)}  # "related" may be via occupation
     matched, missing = [], []
     for covered in scored.coverage:
         concept = taxonomy.get(covered.uri)

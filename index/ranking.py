@@ -6,7 +6,8 @@
 Parts (each 0..1):
 - ``semantic``: cosine of the two documents' concept vectors (see index.cards), clipped at 0.
 - ``essential``: share of the ad's essential skills the CV covers: 1 for the same ESCO concept, ``related_credit``
-  for a skill in the same narrow ESCO skill group (groups with at most ``related_group_max`` skills).
+  for a skill in the same narrow ESCO skill group (groups with at most ``related_group_max`` skills) or, where the
+  taxonomy has occupation-skill relations, a skill essential to an occupation the CV shows.
 - ``optional``: the same for the skills the ad calls a plus.
 - ``occupation``: the closest pair of the two documents' occupations (1 for the same concept, else the cosine of
   their label embeddings).
@@ -42,6 +43,16 @@ class Covered:
 
 
 @dataclass
+class CvSide:
+    card: MatchCard
+    held: set[str]
+    by_group: dict[str, str]
+    licences: set[str]
+    occupation_vectors: np.ndarray | None
+    implied: dict[str, str] = field(default_factory=dict)  # skill -> the CV's occupation it is essential for
+
+
+@dataclass
 class Scored:
     item_id: int
     score: float
@@ -55,8 +66,9 @@ class Ranker:
         self.weights = weights
         self.concepts = concepts
         sizes = Counter(group for concept in taxonomy.of_kind("skill") for group in concept.broader)
-        self.groups = {c.uri: frozenset(g for g in c.broader if sizes[g] <= weights.related_group_max)
+        self.groups = {c.uri: tuple(sorted(g for g in c.broader if sizes[g] <= weights.related_group_max))
                        for c in taxonomy.of_kind("skill")}
+        self.taxonomy = taxonomy
         self._vectors: dict[str, np.ndarray] = {}
 
     def _vector(self, uri: str) -> np.ndarray:
@@ -64,48 +76,61 @@ class Ranker:
             self._vectors[uri] = self.concepts.get([uri])[0]
         return self._vectors[uri]
 
-    def coverage(self, ad: MatchCard, cv: MatchCard) -> list[Covered]:
-        held = set(cv.essential) | set(cv.optional)
+    def side(self, cv: MatchCard) -> "CvSide":
+        """What scoring needs of a CV, computed once per CV (not once per ad it is compared with)."""
         by_group: dict[str, str] = {}
         for uri in cv.essential + cv.optional:
             for group in self.groups.get(uri, ()):
                 by_group.setdefault(group, uri)
+        licences = set(cv.licences)
+        for code in list(licences):
+            licences |= LICENCE_INCLUDES.get(code, set())
+        occupations = (np.stack([self._vector(u) for u in cv.occupations]) if cv.occupations else None)
+        # With occupation-skill relations (the official ESCO import), the essential skills of an occupation the
+        # CV shows count as related: a welder of ten years has most of a welder's essential skills.
+        implied: dict[str, str] = {}
+        for occupation in cv.occupations:
+            for uri in self.taxonomy.related_skills(occupation)["essential"]:
+                implied.setdefault(uri, occupation)
+        return CvSide(cv, set(cv.essential) | set(cv.optional), by_group, licences, occupations, implied)
+
+    def coverage(self, ad: MatchCard, cv: "CvSide") -> list[Covered]:
         covered = []
         for uris, essential in ((ad.essential, True), (ad.optional, False)):
             for uri in uris:
-                if uri in held:
+                if uri in cv.held:
                     covered.append(Covered(uri, essential, "exact", uri))
                     continue
-                via = next((by_group[g] for g in sorted(self.groups.get(uri, ())) if g in by_group), None)
+                via = next((cv.by_group[g] for g in self.groups.get(uri, ()) if g in cv.by_group),
+                           cv.implied.get(uri))
                 covered.append(Covered(uri, essential, "related" if via else "missing", via))
         return covered
 
-    def occupation_proximity(self, ad: MatchCard, cv: MatchCard) -> float | None:
-        if not ad.occupations or not cv.occupations:
+    def occupation_proximity(self, ad: MatchCard, cv: "CvSide") -> float | None:
+        if not ad.occupations or cv.occupation_vectors is None:
             return None
-        if set(ad.occupations) & set(cv.occupations):
+        if any(uri in cv.card.occupations for uri in ad.occupations):
             return 1.0
-        a = np.stack([self._vector(u) for u in ad.occupations])
-        c = np.stack([self._vector(u) for u in cv.occupations])
-        return float(max(0.0, (a @ c.T).max()))
+        best = max(float((cv.occupation_vectors @ self._vector(u)).max()) for u in ad.occupations)
+        return max(0.0, best)
 
     @staticmethod
-    def unmet_requirements(ad: MatchCard, cv: MatchCard) -> list[str]:
+    def unmet_requirements(ad: MatchCard, cv: "CvSide") -> list[str]:
         unmet = []
         for code, level in ad.languages.items():
-            if code not in cv.languages:
+            if code not in cv.card.languages:
                 unmet.append(f"language {code}{' ' + level if level else ''}: not in the CV")
                 continue
-            held = cv.languages[code]
+            held = cv.card.languages[code]
             if level and CEFR_ORDER.get(held or "", 0) < CEFR_ORDER[level]:
                 unmet.append(f"language {code} {level}: the CV states {held or 'no level'}")
-        held_licences = set(cv.licences)
-        for code in list(held_licences):
-            held_licences |= LICENCE_INCLUDES.get(code, set())
-        unmet.extend(f"licence {code}: not in the CV" for code in ad.licences if code not in held_licences)
+        unmet.extend(f"licence {code}: not in the CV" for code in ad.licences if code not in cv.licences)
         return unmet
 
-    def score(self, item_id: int, ad: MatchCard, cv: MatchCard, semantic: float) -> Scored:
+    def score(self, item_id: int, ad: MatchCard, cv: "MatchCard | CvSide", semantic: float) -> Scored:
+        """The score of one (ad, CV) pair; pass ``side(cv)`` when one CV meets many ads."""
+        if isinstance(cv, MatchCard):
+            cv = self.side(cv)
         w = self.weights
         coverage = self.coverage(ad, cv)
         parts: dict[str, float] = {"semantic": max(0.0, min(1.0, semantic))}

@@ -37,17 +37,18 @@ def ads_add(files: list[Path] = typer.Argument(..., help="Ad files (.json, .txt,
             municipality: str = typer.Option("", help="Municipality, where a file does not say."),
             owner: Optional[str] = typer.Option(None, help="Owner (recruiter) of the ads.")) -> None:
     """Add ads: extract their requirements, store and index them (a progress bar for many)."""
+    from extractor.documents import Limits
     from extractor.errors import InputError
     from matcha.ad_files import expand_paths, read_ads
+    from matcha.settings import get_settings
 
     if kind not in ("job", "traineeship"):
         fail("--kind is job or traineeship")
-    service = _service()
     defaults = {"employer": employer, "kind": kind, "municipality": municipality}
-    try:
-        paths = expand_paths(files)
-        ads = [ad for path in paths for ad in read_ads(path, service.extractor.limits, defaults)]
-        ids = service.add_ads(ads, owner=owner, progress=len(ads) > 5)
+    try:  # read every file first: a bad file stops the command before anything is stored
+        limits = Limits.from_settings(get_settings())
+        ads = [ad for path in expand_paths(files) for ad in read_ads(path, limits, defaults)]
+        ids = _service().add_ads(ads, owner=owner, progress=len(ads) > 5)
     except InputError as exc:
         fail(exc.message, 1)
     _echo_json({"added": [{"id": i, "title": ad.title} for i, ad in zip(ids, ads)]})

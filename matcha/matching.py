@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from typing import Iterable
 
 import numpy as np
@@ -44,6 +45,9 @@ class MatchingService:
         self.settings = settings or get_settings()
         self.resources = resources or load_resources(self.settings)
         self.extractor = CompetenceExtractor(self.resources)
+        # Extraction runs one document at a time (spaCy and the model are CPU-bound and not shared across
+        # threads); retrieval and ranking run concurrently.
+        self._extract_lock = threading.Lock()
         self.store = Store(self.settings.store_url)
         self.concepts = ConceptVectors(self.resources.skill_index, self.resources.occupation_index)
         self.ranker = Ranker(self.resources.taxonomy, self.concepts, self.settings.ranking)
@@ -61,8 +65,12 @@ class MatchingService:
             vector = self.resources.encoder.encode([text[:2000]])[0]
         return vector
 
+    def extract(self, text: str) -> CompetenceProfile:
+        with self._extract_lock:
+            return self.extractor.extract_text(text)
+
     def _ad_row(self, ad: AdIn) -> dict:
-        profile = self.extractor.extract_text(ad_text(ad))
+        profile = self.extract(ad_text(ad))
         card = ad_card(profile)
         return {"title": ad.title.strip(), "employer": ad.employer.strip(), "kind": ad.kind,
                 "municipality": ad.municipality.strip(), "profile": profile.model_dump_json(),
@@ -75,7 +83,7 @@ class MatchingService:
                 raise InputError("no_input", "give a file or a text")
             text = read_document(data, self.extractor.limits).text
         masked = mask_personal_details(text)
-        profile = self.extractor.extract_text(masked.text)
+        profile = self.extract(masked.text)
         contact = {"name": masked.contact.name, "email": masked.contact.email, "phone": masked.contact.phone}
         return profile, contact
 
@@ -109,12 +117,10 @@ class MatchingService:
         return done
 
     def get_ad(self, ad_id: int) -> Ad | None:
-        row = self.store.get("ads", ad_id)
-        if row is None:
-            return None
-        return Ad(id=row["id"], owner=row["owner"], title=row["title"], employer=row["employer"], kind=row["kind"],
-                  municipality=row["municipality"], profile=CompetenceProfile.model_validate_json(row["profile"]),
-                  card=MatchCard.model_validate_json(row["card"]))
+        return self.get_ads([ad_id]).get(ad_id)
+
+    def get_ads(self, ad_ids: list[int]) -> dict[int, Ad]:
+        return {row["id"]: _ad(row) for row in self.store.get_many("ads", ad_ids)}
 
     def list_ads(self, owner: str | None = None) -> list[dict]:
         return self.store.list("ads", owner=owner)
@@ -131,6 +137,9 @@ class MatchingService:
         self.collections["cvs"].sync()
         return cv_id
 
+    def list_cvs(self, owner: str | None = None) -> list[dict]:
+        return self.store.list("cvs", owner=owner)
+
     def set_consent(self, cv_id: int, consent: bool) -> bool:
         return self.store.update("cvs", cv_id, {"consent_contact": consent})
 
@@ -140,13 +149,10 @@ class MatchingService:
         return done
 
     def get_cv(self, cv_id: int) -> Cv | None:
-        row = self.store.get("cvs", cv_id)
-        if row is None:
-            return None
-        return Cv(id=row["id"], owner=row["owner"], municipality=row["municipality"],
-                  profile=CompetenceProfile.model_validate_json(row["profile"]),
-                  card=MatchCard.model_validate_json(row["card"]), contact=json.loads(row["contact"]),
-                  consent_contact=bool(row["consent_contact"]))
+        return self.get_cvs([cv_id]).get(cv_id)
+
+    def get_cvs(self, cv_ids: list[int]) -> dict[int, Cv]:
+        return {row["id"]: _cv(row) for row in self.store.get_many("cvs", cv_ids)}
 
     # -- matching ---------------------------------------------------------------------------------------------
     def _retrieve(self, collection: str, vector: np.ndarray, k: int, kind: str | None,
@@ -166,10 +172,13 @@ class MatchingService:
         else:
             raise ValueError("match needs a CV or a profile")
         hits, rows = self._retrieve("ads", self._vector(card, profile.text), k, kind, municipality)
-        scored = [self.ranker.score(i, MatchCard(**rows[i]["card"]), card, sim) for i, sim in hits if i in rows]
+        side = self.ranker.side(card)
+        scored = [self.ranker.score(i, MatchCard(**rows[i]["card"]), side, sim) for i, sim in hits if i in rows]
+        top = _top(scored, k)
+        ads = self.get_ads([s.item_id for s in top])
         results = []
-        for s in _top(scored, k):
-            ad = self.get_ad(s.item_id)
+        for s in top:
+            ad = ads.get(s.item_id)
             if ad is None:  # removed meanwhile
                 continue
             results.append(Match(ad_id=ad.id, title=ad.title, employer=ad.employer, kind=ad.kind,
@@ -184,18 +193,51 @@ class MatchingService:
         ad = self.get_ad(ad_id)
         if ad is None:
             return None
-        vector_row = self.store.vectors("ads", [ad_id], self.concepts.dim)[1]
-        hits, rows = self._retrieve("cvs", vector_row[0], k, None, municipality)
-        scored = [self.ranker.score(i, ad.card, MatchCard(**rows[i]["card"]), sim) for i, sim in hits if i in rows]
+        vector = self.store.vectors("ads", [ad_id], self.concepts.dim)[1][0]
+        return self._rank_cvs(ad.card, ad.profile, vector, k, municipality, with_contact)
+
+    def search_candidates(self, skills: list[str], occupations: list[str], k: int = 10,
+                          municipality: str | None = None, with_contact: bool = False) -> list[Candidate]:
+        """CVs ranked by ESCO skills (all essential) and occupations: a recruiter's search by competence."""
+        known = self.resources.taxonomy.concepts
+        unknown = [u for u in (*skills, *occupations) if u not in known]
+        if unknown:
+            raise InputError("unknown_concept", f"not in the taxonomy: {', '.join(unknown[:5])}")
+        if not skills and not occupations:
+            raise InputError("empty_query", "give at least one skill or occupation")
+        card = MatchCard(essential=list(dict.fromkeys(skills)), occupations=list(dict.fromkeys(occupations)))
+        query = CompetenceProfile(language="en", language_confidence=1.0, text="")
+        vector = card_vector(card, self.concepts)
+        return self._rank_cvs(card, query, vector, k, municipality, with_contact)
+
+    def _rank_cvs(self, card: MatchCard, profile: CompetenceProfile, vector: np.ndarray, k: int,
+                  municipality: str | None, with_contact: bool) -> list[Candidate]:
+        hits, rows = self._retrieve("cvs", vector, k, None, municipality)
+        scored = [self.ranker.score(i, card, MatchCard(**rows[i]["card"]), sim) for i, sim in hits if i in rows]
+        top = _top(scored, k)
+        cvs = self.get_cvs([s.item_id for s in top])
         results = []
-        for s in _top(scored, k):
-            cv = self.get_cv(s.item_id)
+        for s in top:
+            cv = cvs.get(s.item_id)
             if cv is None:
                 continue
             contact = cv.contact if (with_contact and cv.consent_contact) else None
             results.append(Candidate(cv_id=cv.id, municipality=cv.municipality, score=s.score, contact=contact,
-                                     explanation=explain(s, ad.profile, cv.profile, self.resources.taxonomy)))
+                                     explanation=explain(s, profile, cv.profile, self.resources.taxonomy)))
         return results
+
+
+def _ad(row: dict) -> Ad:
+    return Ad(id=row["id"], owner=row["owner"], title=row["title"], employer=row["employer"], kind=row["kind"],
+              municipality=row["municipality"], profile=CompetenceProfile.model_validate_json(row["profile"]),
+              card=MatchCard.model_validate_json(row["card"]))
+
+
+def _cv(row: dict) -> Cv:
+    return Cv(id=row["id"], owner=row["owner"], municipality=row["municipality"],
+              profile=CompetenceProfile.model_validate_json(row["profile"]),
+              card=MatchCard.model_validate_json(row["card"]), contact=json.loads(row["contact"]),
+              consent_contact=bool(row["consent_contact"]))
 
 
 def _top(scored: list[Scored], k: int) -> list[Scored]:

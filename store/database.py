@@ -51,6 +51,12 @@ TABLES: dict[str, Table] = {
 }
 meta_table = Table("meta", metadata, Column("key", String(100), primary_key=True),
                    Column("value", Integer, nullable=False))
+users_table = Table("users", metadata,
+                    Column("id", Integer, primary_key=True, autoincrement=True),
+                    Column("name", String(200), nullable=False),
+                    Column("role", String(20), nullable=False),
+                    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the bearer token
+                    Column("created_at", String(32), nullable=False))
 
 
 def _now() -> str:
@@ -87,6 +93,7 @@ def create_store_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")     # readers never wait for the writer
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA secure_delete=ON")     # erased rows are overwritten, not left in free pages
             cursor.close()
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -145,10 +152,13 @@ class Store:
         return int(value or 0)
 
     def get(self, collection: Collection, item_id: int) -> dict[str, Any] | None:
+        rows = self.get_many(collection, [item_id])
+        return rows[0] if rows else None
+
+    def get_many(self, collection: Collection, ids: list[int]) -> list[dict[str, Any]]:
         table = TABLES[collection]
         with self.engine.connect() as conn:
-            row = conn.execute(select(table).where(table.c.id == item_id)).mappings().first()
-        return dict(row) if row else None
+            return [dict(r) for r in conn.execute(select(table).where(table.c.id.in_(ids))).mappings()]
 
     def list(self, collection: Collection, owner: str | None = None, limit: int = 1000,
              offset: int = 0) -> list[dict[str, Any]]:
