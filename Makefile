@@ -1,8 +1,14 @@
-.PHONY: setup demo test eval
+.PHONY: setup demo demo-cli test eval bench loadtest
 setup:
 	bash scripts/setup.sh
 demo:
 	bash scripts/demo.sh
+demo-cli:
+	bash scripts/demo_cli.sh
+bench:
+	.venv/bin/matcha bench
+loadtest:
+	.venv/bin/matcha loadtest
 test:
 	bash scripts/test.sh
 SHARED ?= ../shared/data

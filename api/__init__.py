@@ -1,1 +1,1 @@
-"""The FastAPI service and its web page (issue 4; not built yet)."""
+"""The FastAPI service and its web page."""

@@ -110,6 +110,7 @@ def match(cv: str = typer.Argument(..., help="A stored CV id, a CV file, or - fo
           top: int = typer.Option(10, "--top", "-k"),
           kind: Optional[str] = typer.Option(None, help="job | traineeship"),
           municipality: Optional[str] = typer.Option(None),
+          region: Optional[str] = typer.Option(None, help="A county (län), e.g. 'Örebro län'."),
           as_json: bool = typer.Option(False, "--json")) -> None:
     """Ranked job and traineeship ads for a CV, each explained."""
     from extractor.errors import InputError
@@ -120,13 +121,13 @@ def match(cv: str = typer.Argument(..., help="A stored CV id, a CV file, or - fo
             stored = service.get_cv(int(cv))
             if stored is None:
                 fail(f"no CV {cv}", 1)
-            matches = service.match(cv=stored, k=top, kind=kind, municipality=municipality)
+            matches = service.match(cv=stored, k=top, kind=kind, municipality=municipality, region=region)
         else:
             data = sys.stdin.buffer.read() if cv == "-" else Path(cv).read_bytes() if Path(cv).is_file() else None
             if data is None:
                 fail(f"no such file or CV id: {cv}", 1)
             profile, _ = service.cv_profile(data)
-            matches = service.match(profile=profile, k=top, kind=kind, municipality=municipality)
+            matches = service.match(profile=profile, k=top, kind=kind, municipality=municipality, region=region)
     except InputError as exc:
         fail(exc.message, 1)
     if as_json:
@@ -141,9 +142,15 @@ def match(cv: str = typer.Argument(..., help="A stored CV id, a CV file, or - fo
 
 def candidates(ad_id: int, top: int = typer.Option(10, "--top", "-k"),
                municipality: Optional[str] = typer.Option(None),
+               region: Optional[str] = typer.Option(None, help="A county (län), e.g. 'Örebro län'."),
                as_json: bool = typer.Option(False, "--json")) -> None:
     """Ranked, anonymised candidates (CVs) for an ad, each explained."""
-    found = _service().candidates(ad_id, k=top, municipality=municipality)
+    from extractor.errors import InputError
+
+    try:
+        found = _service().candidates(ad_id, k=top, municipality=municipality, region=region)
+    except InputError as exc:
+        fail(exc.message, 1)
     if found is None:
         fail(f"no ad {ad_id}", 1)
     if as_json:
@@ -166,9 +173,95 @@ def bench(sizes: list[int] = typer.Option([10_000, 100_000], "--size", help="Num
         f"p99 {r['p99_ms']} ms, index {r['index']}, recall@10 {r['recall@10']}" for r in results))
 
 
+
+
+users_app = typer.Typer(help="Users of the API and their bearer tokens.", no_args_is_help=True)
+
+
+@users_app.command("add")
+def users_add(name: str = typer.Option(..., help="A name for the account (shown to admins only)."),
+              role: str = typer.Option(..., help="participant | recruiter | admin")) -> None:
+    """Make a user and print its bearer token (shown once; only its hash is stored)."""
+    from matcha.settings import get_settings
+    from store.database import Store
+    from store.users import ROLES, Users
+
+    if role not in ROLES:
+        fail(f"--role is one of {', '.join(ROLES)}")
+    user, token = Users(Store(get_settings().store_url)).add(name, role)  # type: ignore[arg-type]
+    _echo_json({"id": user.id, "name": user.name, "role": user.role, "token": token})
+
+
+@users_app.command("list")
+def users_list() -> None:
+    from matcha.settings import get_settings
+    from store.database import Store
+    from store.users import Users
+
+    _echo_json({"users": [u.model_dump() for u in Users(Store(get_settings().store_url)).list()]})
+
+
+def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
+          demo: bool = typer.Option(False, help="Start on a fresh demo store (MATCHA_DATA_DIR, default "
+                                                "MATCHA_HOME/demo) with demo ads, CVs and users; print tokens.")) -> None:
+    """Start the API and web page (uvicorn)."""
+    import logging
+    import shutil
+
+    import uvicorn
+
+    from api.app import create_app
+    from matcha.settings import get_settings
+
+    settings = get_settings()
+    if demo:
+        settings = settings.model_copy(update={"data_dir": settings.data_dir or settings.home / "demo"})
+        shutil.rmtree(settings.state_dir, ignore_errors=True)
+    logging.getLogger("matcha").setLevel(logging.INFO)
+    from api.demo import load_demo
+    from matcha.matching import MatchingService
+    from models.embedding import ModelNotFound
+    from taxonomy.store import TaxonomyNotBuilt
+
+    try:
+        service = MatchingService(settings)
+    except (TaxonomyNotBuilt, ModelNotFound) as exc:
+        fail(str(exc))
+    tokens = load_demo(service) if demo else {}
+    if not demo:
+        from store.users import Users
+
+        if not Users(service.store).list():
+            typer.echo("no users yet: make one with `matcha users add --name NAME --role participant|recruiter|"
+                       "admin`", err=True)
+    typer.echo(f"matcha is running on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    for role, token in tokens.items():
+        typer.echo(f"  demo {role:<11} token: {token}")
+    # matcha logs its own access lines (request id, route template, status, user id); uvicorn's would add client
+    # addresses and query strings, which can be personal data.
+    uvicorn.run(create_app(settings, service), host=host, port=port, log_level="info", access_log=False)
+
+
+def loadtest(workers: int = typer.Option(8, help="Concurrent participants."),
+             uploads: int = typer.Option(3, help="CV uploads per participant."),
+             matches: int = typer.Option(5, help="Match requests per upload."),
+             duration: float = typer.Option(120.0, help="Time limit in seconds.")) -> None:
+    """Concurrent uploads and match requests against the service on 127.0.0.1 (a scratch store); prints
+    requests/s, p50/p99 latency, and whether anything was lost or mixed up."""
+    from eval.load_test import run_load_test
+
+    result = run_load_test(workers, uploads, matches, duration)
+    _echo_json(result)
+    if not result["ok"]:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(ads_app, name="ads")
     app.add_typer(cvs_app, name="cvs")
+    app.add_typer(users_app, name="users")
     app.command()(match)
     app.command()(candidates)
     app.command()(bench)
+    app.command()(serve)
+    app.command()(loadtest)

@@ -23,6 +23,7 @@ from index.cards import ConceptVectors, ad_card, card_vector, cv_card
 from index.collections import IndexedCollection
 from index.explain import Candidate, Match, explain
 from index.ranking import Ranker, Scored
+from index.regions import municipalities_in
 from matcha.settings import Settings, get_settings
 from store.database import Store, encode_vector
 from store.records import Ad, AdIn, Cv, MatchCard
@@ -155,15 +156,17 @@ class MatchingService:
         return {row["id"]: _cv(row) for row in self.store.get_many("cvs", cv_ids)}
 
     # -- matching ---------------------------------------------------------------------------------------------
-    def _retrieve(self, collection: str, vector: np.ndarray, k: int, kind: str | None,
-                  municipality: str | None) -> tuple[list[tuple[int, float]], dict[int, dict]]:
-        allowed = self.store.filtered_ids(collection, kind, municipality) if (kind or municipality) else None
+    def _retrieve(self, collection: str, vector: np.ndarray, k: int, kind: str | None, municipality: str | None,
+                  region: str | None = None) -> tuple[list[tuple[int, float]], dict[int, dict]]:
+        places = municipalities_in(region) if region else None
+        allowed = (self.store.filtered_ids(collection, kind, municipality, places)
+                   if (kind or municipality or places) else None)
         depth = max(self.settings.ranking.retrieve, 5 * k)
         hits = self.collections[collection].search(vector, depth, allowed)
         return hits, self.store.cards(collection, [i for i, _ in hits])
 
     def match(self, cv: Cv | None = None, profile: CompetenceProfile | None = None, k: int = 10,
-              kind: str | None = None, municipality: str | None = None) -> list[Match]:
+              kind: str | None = None, municipality: str | None = None, region: str | None = None) -> list[Match]:
         """Ranked ads for a stored CV (``cv``) or for a profile extracted on the fly (``profile``)."""
         if cv is not None:
             profile, card = cv.profile, cv.card
@@ -171,7 +174,7 @@ class MatchingService:
             card = cv_card(profile)
         else:
             raise ValueError("match needs a CV or a profile")
-        hits, rows = self._retrieve("ads", self._vector(card, profile.text), k, kind, municipality)
+        hits, rows = self._retrieve("ads", self._vector(card, profile.text), k, kind, municipality, region)
         side = self.ranker.side(card)
         scored = [self.ranker.score(i, MatchCard(**rows[i]["card"]), side, sim) for i, sim in hits if i in rows]
         top = _top(scored, k)
@@ -186,18 +189,19 @@ class MatchingService:
                                  explanation=explain(s, ad.profile, profile, self.resources.taxonomy)))
         return results
 
-    def candidates(self, ad_id: int, k: int = 10, municipality: str | None = None,
-                   with_contact: bool = False) -> list[Candidate] | None:
+    def candidates(self, ad_id: int, k: int = 10, municipality: str | None = None, with_contact: bool = False,
+                   region: str | None = None) -> list[Candidate] | None:
         """Ranked, anonymised CVs for an ad (None if there is no such ad). Contact details only where the
         participant consented and ``with_contact`` is set."""
         ad = self.get_ad(ad_id)
         if ad is None:
             return None
         vector = self.store.vectors("ads", [ad_id], self.concepts.dim)[1][0]
-        return self._rank_cvs(ad.card, ad.profile, vector, k, municipality, with_contact)
+        return self._rank_cvs(ad.card, ad.profile, vector, k, municipality, with_contact, region)
 
     def search_candidates(self, skills: list[str], occupations: list[str], k: int = 10,
-                          municipality: str | None = None, with_contact: bool = False) -> list[Candidate]:
+                          municipality: str | None = None, with_contact: bool = False,
+                          region: str | None = None) -> list[Candidate]:
         """CVs ranked by ESCO skills (all essential) and occupations: a recruiter's search by competence."""
         known = self.resources.taxonomy.concepts
         unknown = [u for u in (*skills, *occupations) if u not in known]
@@ -208,11 +212,11 @@ class MatchingService:
         card = MatchCard(essential=list(dict.fromkeys(skills)), occupations=list(dict.fromkeys(occupations)))
         query = CompetenceProfile(language="en", language_confidence=1.0, text="")
         vector = card_vector(card, self.concepts)
-        return self._rank_cvs(card, query, vector, k, municipality, with_contact)
+        return self._rank_cvs(card, query, vector, k, municipality, with_contact, region)
 
     def _rank_cvs(self, card: MatchCard, profile: CompetenceProfile, vector: np.ndarray, k: int,
-                  municipality: str | None, with_contact: bool) -> list[Candidate]:
-        hits, rows = self._retrieve("cvs", vector, k, None, municipality)
+                  municipality: str | None, with_contact: bool, region: str | None) -> list[Candidate]:
+        hits, rows = self._retrieve("cvs", vector, k, None, municipality, region)
         scored = [self.ranker.score(i, card, MatchCard(**rows[i]["card"]), sim) for i, sim in hits if i in rows]
         top = _top(scored, k)
         cvs = self.get_cvs([s.item_id for s in top])

@@ -200,13 +200,16 @@ class Store:
             rows = conn.execute(select(*columns).where(table.c.id.in_(ids))).mappings()
             return {int(r["id"]): {**r, "card": json.loads(r["card"])} for r in rows}
 
-    def filtered_ids(self, collection: Collection, kind: str | None = None,
-                     municipality: str | None = None) -> list[int]:
+    def filtered_ids(self, collection: Collection, kind: str | None = None, municipality: str | None = None,
+                     municipalities: tuple[str, ...] | None = None) -> list[int]:
+        """Ids of the rows of a kind, in a municipality, and/or in any of several (a region)."""
         table = TABLES[collection]
         query = select(table.c.id)
         if kind and "kind" in table.c:
             query = query.where(table.c.kind == kind)
         if municipality:
             query = query.where(table.c.municipality_key == municipality_key(municipality))
+        if municipalities is not None:
+            query = query.where(table.c.municipality_key.in_([municipality_key(m) for m in municipalities]))
         with self.engine.connect() as conn:
             return [int(i) for (i,) in conn.execute(query)]

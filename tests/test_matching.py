@@ -90,6 +90,14 @@ def test_clear_cases_rank_first_with_explanations(service):
     assert traineeships[0].title.startswith("Undersköterska")
     in_orebro = service.match(profile=welder, k=10, municipality="örebro")
     assert in_orebro and all(m.municipality == "Örebro" for m in in_orebro)
+    # Regions are counties (län): Västerås is in Västmanland, Örebro in Örebro län.
+    assert [m.municipality for m in service.match(profile=welder, k=10, region="Västmanlands län")] == ["Västerås"]
+    assert {m.ad_id for m in service.match(profile=welder, k=10, region="Region Örebro län")} == \
+           {m.ad_id for m in in_orebro}
+    from extractor.errors import InputError
+
+    with pytest.raises(InputError, match="unknown region"):
+        service.match(profile=welder, k=10, region="Atlantis")
 
 
 def test_explanation_has_evidence_on_both_sides_and_score_parts(service):

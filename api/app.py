@@ -1,0 +1,88 @@
+"""The FastAPI application: routes, error handling, request IDs, and the web page (static, no build step).
+
+OpenAPI at /docs. Heavy things (taxonomy, model, indexes) are loaded once, when the app starts."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.auth import current_user
+from api.middleware import RequestContext
+from api.routes_ads import router as ads_router
+from api.routes_cvs import router as cvs_router
+from api.schemas import Health, TaxonomyHit
+from extractor.errors import InputError
+from matcha.matching import MatchingService
+from matcha.settings import Settings, get_settings
+from store.users import User, Users
+from taxonomy.search import search_labels
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def create_app(settings: Settings | None = None, service: MatchingService | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # noqa: ANN202
+        if getattr(app.state, "service", None) is None:
+            app.state.service = MatchingService(settings)
+            app.state.users = Users(app.state.service.store)
+        yield
+
+    app = FastAPI(title="matcha", version="0.1.0", lifespan=lifespan,
+                  description="Competence extraction and matching of CVs and job/traineeship ads (ESCO), "
+                              "explained and competence-first.")
+    if service is not None:
+        app.state.service = service
+        app.state.users = Users(service.store)
+    app.add_middleware(RequestContext, max_body_bytes=settings.max_file_bytes)
+
+    @app.exception_handler(InputError)
+    async def input_error(request: Request, exc: InputError) -> JSONResponse:
+        return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Field names and messages only: never echo the submitted values (they may be personal data).
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors())
+        return JSONResponse({"detail": problems or "invalid request", "code": "invalid_request"}, status_code=422)
+
+    app.include_router(cvs_router)
+    app.include_router(ads_router)
+
+    @app.get("/health", response_model=Health, tags=["everyone"])
+    def health(request: Request) -> Health:
+        service: MatchingService = request.app.state.service
+        return Health(status="ok", ads=service.store.count("ads"), cvs=service.store.count("cvs"),
+                      taxonomy=service.resources.taxonomy.version, model=service.settings.model)
+
+    @app.get("/me", response_model=User, tags=["everyone"])
+    def me(user: User = Depends(current_user)) -> User:
+        return user
+
+    @app.get("/taxonomy/{kind}", response_model=list[TaxonomyHit], tags=["everyone"])
+    def taxonomy(kind: str, request: Request, q: str = Query(..., min_length=1, max_length=100),
+                 limit: int = Query(10, ge=1, le=50)) -> list[TaxonomyHit]:
+        """Autocomplete over ESCO labels in Swedish and English: /taxonomy/skills?q=svets, /taxonomy/occupations?q=."""
+        kinds = {"skills": "skill", "occupations": "occupation"}
+        if kind not in kinds:
+            raise InputError("unknown_kind", "use /taxonomy/skills or /taxonomy/occupations", 404)
+        taxonomy = request.app.state.service.resources.taxonomy
+        return [TaxonomyHit(**hit) for hit in search_labels(taxonomy, q, kinds[kind], limit)]
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    return app

@@ -1,0 +1,99 @@
+"""Participants: upload a CV, see its profile and matches, choose consent, erase it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile, status
+
+from api.auth import owns, require
+from api.schemas import ConsentIn, CvOut, CvSummary, MatchesOut, Problem
+from extractor.errors import InputError
+from matcha.matching import MatchingService
+from store.records import Cv
+from store.users import User
+
+router = APIRouter(prefix="/cvs", tags=["participants"])
+participant = require("participant")
+ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}}
+
+
+def service_of(request: Request) -> MatchingService:
+    return request.app.state.service
+
+
+def read_upload(upload: UploadFile, max_bytes: int) -> bytes:
+    data = upload.file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError("too_large", f"the file is over the limit of {max_bytes / 1e6:.0f} MB", 413)
+    return data
+
+
+def _own_cv(service: MatchingService, user: User, cv_id: int) -> Cv:
+    cv = service.get_cv(cv_id)
+    if cv is None or not owns(user, cv.owner):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no CV {cv_id}")
+    return cv
+
+
+def _out(cv: Cv) -> CvOut:
+    return CvOut(id=cv.id, municipality=cv.municipality, consent_contact=cv.consent_contact, contact=cv.contact,
+                 profile=cv.profile)
+
+
+@router.post("", status_code=201, response_model=CvOut, responses={**ERRORS, 413: {"model": Problem},
+                                                                    415: {"model": Problem},
+                                                                    422: {"model": Problem}})
+def upload_cv(request: Request, file: UploadFile = File(..., description="PDF, DOCX or text (sniffed, not "
+                                                                         "trusted from the name)."),
+              municipality: str = Form("", max_length=100),
+              consent_contact: bool = Form(False),
+              user: User = Depends(participant)) -> CvOut:
+    """Upload a CV. Personal details are masked before it is read; the file itself is not kept."""
+    service = service_of(request)
+    data = read_upload(file, service.settings.max_file_bytes)
+    cv_id = service.add_cv(data, owner=user.owner_key, municipality=municipality, consent_contact=consent_contact)
+    return _out(_own_cv(service, user, cv_id))
+
+
+@router.get("", response_model=list[CvSummary], responses=ERRORS)
+def list_cvs(request: Request, user: User = Depends(participant)) -> list[CvSummary]:
+    """Your CVs (an admin sees all)."""
+    owner = None if user.role == "admin" else user.owner_key
+    return [CvSummary(**row) for row in service_of(request).list_cvs(owner)]
+
+
+@router.get("/{cv_id}", response_model=CvOut, responses=ERRORS)
+def get_cv(cv_id: int, request: Request, user: User = Depends(participant)) -> CvOut:
+    """The CV's profile: skills and occupations with their evidence in the (masked) text."""
+    return _out(_own_cv(service_of(request), user, cv_id))
+
+
+@router.put("/{cv_id}/consent", response_model=CvOut, responses=ERRORS)
+def set_consent(cv_id: int, body: ConsentIn, request: Request, user: User = Depends(participant)) -> CvOut:
+    """Choose whether recruiters may see your contact details."""
+    service = service_of(request)
+    _own_cv(service, user, cv_id)
+    service.set_consent(cv_id, body.consent_contact)
+    return _out(_own_cv(service, user, cv_id))
+
+
+@router.get("/{cv_id}/matches", response_model=MatchesOut, responses=ERRORS)
+def matches(cv_id: int, request: Request, top: int = Query(10, ge=1, le=100),
+            kind: Literal["job", "traineeship"] | None = None,
+            municipality: str | None = Query(None, max_length=100),
+            region: str | None = Query(None, max_length=100, description="A county (län), e.g. 'Örebro län'."),
+            user: User = Depends(participant)) -> MatchesOut:
+    """Ranked job and traineeship ads, each with matched skills (evidence on both sides) and missing skills."""
+    service = service_of(request)
+    cv = _own_cv(service, user, cv_id)
+    return MatchesOut(matches=service.match(cv=cv, k=top, kind=kind, municipality=municipality, region=region))
+
+
+@router.delete("/{cv_id}", status_code=204, responses=ERRORS)
+def erase_cv(cv_id: int, request: Request, user: User = Depends(participant)) -> Response:
+    """Erase the CV and everything derived from it (profile, vector, index entry) at once."""
+    service = service_of(request)
+    _own_cv(service, user, cv_id)
+    service.remove_cv(cv_id)
+    return Response(status_code=204)

@@ -1,0 +1,86 @@
+"""What crosses the API (beyond the profile, match and candidate models the core already defines)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from extractor.profile import CompetenceProfile
+from index.explain import Candidate, Match
+from store.records import AdKind
+
+
+class ConceptRef(BaseModel):
+    uri: str
+    label: str
+    label_sv: str | None = None
+
+
+class CvOut(BaseModel):
+    id: int
+    municipality: str
+    consent_contact: bool = Field(description="Recruiters may see the contact details.")
+    contact: dict[str, str | None] = Field(description="Found in the CV; shown to its owner, to recruiters only "
+                                                       "with consent.")
+    profile: CompetenceProfile = Field(description="Read from the masked text: personal details are '[…]'.")
+
+
+class CvSummary(BaseModel):
+    id: int
+    municipality: str
+    consent_contact: bool
+    created_at: str
+
+
+class ConsentIn(BaseModel):
+    consent_contact: bool
+
+
+class AdOut(BaseModel):
+    id: int
+    title: str
+    employer: str
+    kind: AdKind
+    municipality: str
+    essential: list[ConceptRef]
+    nice_to_have: list[ConceptRef]
+    languages: dict[str, str | None] = Field(description="Required languages with CEFR level.")
+    licences: list[str] = Field(description="Required licences.")
+    profile: CompetenceProfile
+
+
+class AdSummary(BaseModel):
+    id: int
+    title: str
+    employer: str
+    kind: AdKind
+    municipality: str
+    created_at: str
+
+
+class MatchesOut(BaseModel):
+    matches: list[Match]
+
+
+class CandidatesOut(BaseModel):
+    candidates: list[Candidate]
+
+
+class TaxonomyHit(BaseModel):
+    uri: str
+    label: str
+    label_sv: str | None = None
+    matched: str = Field(description="The label (any language) that matched the query.")
+    lang: str
+
+
+class Health(BaseModel):
+    status: str
+    ads: int
+    cvs: int
+    taxonomy: str
+    model: str
+
+
+class Problem(BaseModel):
+    detail: str
+    code: str | None = None

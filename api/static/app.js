@@ -1,0 +1,304 @@
+// matcha web page: participants upload a CV and see profile and matches; recruiters post ads and see
+// anonymised candidates. No build step. All data is written with textContent (never as HTML).
+"use strict";
+
+const TEXT = {
+  sv: {
+    tagline: "Kompetens först: vi läser ditt CV och visar jobb och praktik som passar.",
+    login_title: "Logga in", token: "Din nyckel (token)", login: "Logga in",
+    upload_title: "Ladda upp ditt CV", cv_file: "CV (PDF, DOCX eller text)", municipality: "Kommun",
+    consent: "Rekryterare får se mina kontaktuppgifter", upload: "Ladda upp",
+    profile_title: "Din kompetensprofil",
+    masked_hint: "Personuppgifter är dolda ([…]) innan något läses eller visas för arbetsgivare.",
+    skills: "Kompetenser", occupations: "Yrken", cv_text: "Ditt CV (markerat)", matches_title: "Matchningar",
+    kind: "Typ", all: "Alla", job: "Jobb", traineeship: "Praktik", delete_cv: "Radera mitt CV",
+    post_title: "Publicera en annons", title: "Titel", employer: "Arbetsgivare",
+    ad_text: "Annonstext (rubrikerna \"Krav:\" och \"Meriterande:\" delar upp kraven)", publish: "Publicera",
+    my_ads: "Mina annonser", search_title: "Sök kandidater på kompetens", skill_search: "Kompetens", search: "Sök",
+    candidates_title: "Kandidater", show_candidates: "Visa kandidater", matched: "Matchade kompetenser",
+    missing: "Saknas", essential: "krav", optional: "meriterande", candidate: "Kandidat",
+    logged_in_as: "Inloggad som", role_participant: "deltagare", role_recruiter: "rekryterare", role_admin: "admin",
+    uploading: "Laddar upp och läser ditt CV …", uploaded: "Ditt CV är inläst.", deleted: "Ditt CV och allt som härletts ur det är raderat.",
+    confirm_delete: "Radera ditt CV och allt som härletts ur det?", posted: "Annonsen är publicerad.",
+    no_matches: "Inga matchningar ännu.", no_candidates: "Inga kandidater ännu.", contact: "Kontakt",
+    unmet: "Uppfyller inte", open_cv: "Visa", your_cvs: "Dina CV:n",
+  },
+  en: {
+    tagline: "Competence first: we read your CV and show jobs and traineeships that fit.",
+    login_title: "Sign in", token: "Your token", login: "Sign in",
+    upload_title: "Upload your CV", cv_file: "CV (PDF, DOCX or text)", municipality: "Municipality",
+    consent: "Recruiters may see my contact details", upload: "Upload",
+    profile_title: "Your competence profile",
+    masked_hint: "Personal details are hidden ([…]) before anything is read or shown to employers.",
+    skills: "Skills", occupations: "Occupations", cv_text: "Your CV (highlighted)", matches_title: "Matches",
+    kind: "Kind", all: "All", job: "Job", traineeship: "Traineeship", delete_cv: "Delete my CV",
+    post_title: "Post an ad", title: "Title", employer: "Employer",
+    ad_text: "Ad text (the headings \"Requirements:\" and \"Nice to have:\" split the requirements)", publish: "Publish",
+    my_ads: "My ads", search_title: "Search candidates by competence", skill_search: "Skill", search: "Search",
+    candidates_title: "Candidates", show_candidates: "Show candidates", matched: "Matched skills",
+    missing: "Missing", essential: "required", optional: "a plus", candidate: "Candidate",
+    logged_in_as: "Signed in as", role_participant: "participant", role_recruiter: "recruiter", role_admin: "admin",
+    uploading: "Uploading and reading your CV …", uploaded: "Your CV has been read.", deleted: "Your CV and everything derived from it has been deleted.",
+    confirm_delete: "Delete your CV and everything derived from it?", posted: "The ad is published.",
+    no_matches: "No matches yet.", no_candidates: "No candidates yet.", contact: "Contact",
+    unmet: "Not met", open_cv: "Open", your_cvs: "Your CVs",
+  },
+};
+
+const state = { lang: "sv", token: "", user: null, cv: null, skillUris: {} };
+const $ = (id) => document.getElementById(id);
+const t = (key) => TEXT[state.lang][key] || key;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v; else if (k === "dataset") Object.assign(node.dataset, v);
+    else node.setAttribute(k, v);
+  }
+  for (const child of children) node.append(child instanceof Node ? child : String(child));
+  return node;
+}
+
+function setLang(lang) {
+  state.lang = lang;
+  document.documentElement.lang = lang;
+  $("lang-sv").setAttribute("aria-pressed", String(lang === "sv"));
+  $("lang-en").setAttribute("aria-pressed", String(lang === "en"));
+  document.querySelectorAll("[data-i18n]").forEach((node) => { node.textContent = t(node.dataset.i18n); });
+  if (state.user) showWho();
+  if (state.cv) renderProfile(state.cv);
+}
+
+function status(message, isError = false) {
+  $("status").textContent = message;
+  $("status").className = isError ? "error" : "";
+}
+
+async function api(path, options = {}) {
+  const headers = Object.assign({ Authorization: `Bearer ${state.token}` }, options.headers || {});
+  const response = await fetch(path, Object.assign({}, options, { headers }));
+  if (response.status === 204) return null;
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.detail || `HTTP ${response.status}`);
+  return body;
+}
+
+function showWho() {
+  $("who").textContent = `${t("logged_in_as")} ${t("role_" + state.user.role)}`;
+}
+
+async function login(event) {
+  event.preventDefault();
+  state.token = $("token").value.trim();
+  try {
+    state.user = await api("/me");
+  } catch (error) {
+    status(error.message, true);
+    return;
+  }
+  showWho();
+  status("");
+  const role = state.user.role;
+  $("participant").hidden = !(role === "participant" || role === "admin");
+  $("recruiter").hidden = !(role === "recruiter" || role === "admin");
+  if (!$("participant").hidden) await listCvs();
+  if (!$("recruiter").hidden) await listAds();
+}
+
+// -- participants ---------------------------------------------------------------------------------------------
+async function listCvs() {
+  const cvs = await api("/cvs");
+  const box = $("my-cvs");
+  box.replaceChildren();
+  if (!cvs.length) return;
+  box.append(el("h3", {}, t("your_cvs")));
+  const list = el("ul");
+  for (const cv of cvs) {
+    const open = el("button", { type: "button", "data-testid": `open-cv-${cv.id}` }, `${t("open_cv")} CV #${cv.id}`);
+    open.addEventListener("click", () => openCv(cv.id));
+    list.append(el("li", {}, open, ` ${cv.municipality || ""}`));
+  }
+  box.append(list);
+}
+
+async function upload(event) {
+  event.preventDefault();
+  const form = new FormData();
+  form.append("file", $("cv-file").files[0]);
+  form.append("municipality", $("cv-municipality").value);
+  form.append("consent_contact", $("cv-consent").checked ? "true" : "false");
+  status(t("uploading"));
+  try {
+    const cv = await api("/cvs", { method: "POST", body: form });
+    status(t("uploaded"));
+    await showCv(cv);
+    await listCvs();
+  } catch (error) {
+    status(error.message, true);
+  }
+}
+
+async function openCv(id) {
+  try { await showCv(await api(`/cvs/${id}`)); } catch (error) { status(error.message, true); }
+}
+
+async function showCv(cv) {
+  state.cv = cv;
+  renderProfile(cv);
+  await loadMatches();
+}
+
+function highlighted(text, spans) {
+  // spans: [{start, end, cls}] -> text nodes and <mark>s, no overlaps (first wins).
+  const sorted = spans.slice().sort((a, b) => a.start - b.start || b.end - a.end);
+  const nodes = [];
+  let pos = 0;
+  for (const span of sorted) {
+    if (span.start < pos) continue;
+    nodes.push(text.slice(pos, span.start));
+    nodes.push(el("mark", { class: span.cls, title: span.title || "" }, text.slice(span.start, span.end)));
+    pos = span.end;
+  }
+  nodes.push(text.slice(pos));
+  return nodes;
+}
+
+function label(concept) {
+  return state.lang === "sv" ? (concept.label_sv || concept.label) : concept.label;
+}
+
+function renderProfile(cv, hits = []) {
+  $("profile").hidden = false;
+  const profile = cv.profile;
+  $("skills").replaceChildren(...profile.skills.map((s) => el("li", {}, label(s))));
+  $("occupations").replaceChildren(...profile.occupations.map((o) => el("li", {}, label(o))));
+  const spans = hits.map((e) => ({ start: e.start, end: e.end, cls: "hit" }));
+  for (const s of profile.skills) for (const e of s.evidence) spans.push({ start: e.start, end: e.end, cls: "skill", title: s.label });
+  $("cv-text").replaceChildren(...highlighted(profile.text, spans));
+}
+
+function skillList(title, items, cls) {
+  const list = el("ul", { class: "chips" });
+  for (const item of items) {
+    const tag = item.essential ? t("essential") : t("optional");
+    list.append(el("li", { class: cls }, `${label(item)} (${tag})`));
+  }
+  return el("div", {}, el("strong", {}, title), list);
+}
+
+function explanationNodes(explanation) {
+  const nodes = [skillList(t("matched"), explanation.matched_skills, "matched"),
+                 skillList(t("missing"), explanation.missing_skills, "missing")];
+  if (explanation.unmet_requirements.length) nodes.push(el("p", {}, `${t("unmet")}: ${explanation.unmet_requirements.join("; ")}`));
+  const parts = Object.entries(explanation.score_parts).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(" · ");
+  nodes.push(el("p", { class: "hint" }, parts));
+  return nodes;
+}
+
+async function loadMatches() {
+  const kind = $("match-kind").value;
+  const query = kind ? `?kind=${encodeURIComponent(kind)}` : "";
+  const { matches } = await api(`/cvs/${state.cv.id}/matches${query}`);
+  const list = $("matches");
+  list.replaceChildren();
+  if (!matches.length) list.append(el("li", {}, t("no_matches")));
+  for (const m of matches) {
+    const head = el("button", { type: "button", class: "link", "data-testid": "match-title" },
+      `${m.title} — ${m.employer}, ${m.municipality} (${t(m.kind)})`);
+    head.addEventListener("click", () => renderProfile(state.cv, m.explanation.matched_skills.flatMap((s) => s.cv_evidence)));
+    list.append(el("li", { "data-testid": "match" }, el("span", { class: "score" }, m.score.toFixed(2)), head,
+      ...explanationNodes(m.explanation)));
+  }
+}
+
+async function deleteCv() {
+  if (!state.cv || !window.confirm(t("confirm_delete"))) return;
+  try {
+    await api(`/cvs/${state.cv.id}`, { method: "DELETE" });
+    state.cv = null;
+    $("profile").hidden = true;
+    status(t("deleted"));
+    await listCvs();
+  } catch (error) {
+    status(error.message, true);
+  }
+}
+
+// -- recruiters -----------------------------------------------------------------------------------------------
+async function listAds() {
+  const ads = await api("/ads");
+  $("ads").replaceChildren(...ads.map((ad) => {
+    const button = el("button", { type: "button", "data-testid": `candidates-${ad.id}` }, t("show_candidates"));
+    button.addEventListener("click", () => showCandidates(`/ads/${ad.id}/candidates`, ad.title));
+    return el("li", { "data-testid": "ad" }, `${ad.title} — ${ad.employer} ${ad.municipality} (${t(ad.kind)}) `, button);
+  }));
+}
+
+async function postAd(event) {
+  event.preventDefault();
+  const ad = { title: $("ad-title").value, employer: $("ad-employer").value, kind: $("ad-kind").value,
+               municipality: $("ad-municipality").value, text: $("ad-text").value };
+  try {
+    const created = await api("/ads", { method: "POST", body: JSON.stringify(ad), headers: { "Content-Type": "application/json" } });
+    status(t("posted"));
+    await listAds();
+    await showCandidates(`/ads/${created.id}/candidates`, created.title);
+  } catch (error) {
+    status(error.message, true);
+  }
+}
+
+async function showCandidates(path, title) {
+  try {
+    const { candidates } = await api(path);
+    $("candidates-title").textContent = `${t("candidates_title")}: ${title}`;
+    const list = $("candidates");
+    list.replaceChildren();
+    if (!candidates.length) list.append(el("li", {}, t("no_candidates")));
+    for (const c of candidates) {
+      const nodes = [el("span", { class: "score" }, c.score.toFixed(2)), `${t("candidate")} #${c.cv_id} ${c.municipality || ""}`];
+      if (c.contact) nodes.push(el("p", {}, `${t("contact")}: ${[c.contact.name, c.contact.email, c.contact.phone].filter(Boolean).join(", ")}`));
+      list.append(el("li", { "data-testid": "candidate" }, ...nodes, ...explanationNodes(c.explanation)));
+    }
+  } catch (error) {
+    status(error.message, true);
+  }
+}
+
+let suggestTimer = null;
+function suggest() {
+  clearTimeout(suggestTimer);
+  const q = $("skill-query").value.trim();
+  if (q.length < 2) return;
+  suggestTimer = setTimeout(async () => {
+    const hits = await api(`/taxonomy/skills?q=${encodeURIComponent(q)}&limit=10`);
+    $("skill-options").replaceChildren(...hits.map((h) => {
+      const text = h.matched;
+      state.skillUris[text] = h.uri;
+      return el("option", { value: text }, label(h));
+    }));
+  }, 150);
+}
+
+async function search(event) {
+  event.preventDefault();
+  const q = $("skill-query").value.trim();
+  let uri = state.skillUris[q];
+  if (!uri) {
+    const hits = await api(`/taxonomy/skills?q=${encodeURIComponent(q)}&limit=1`);
+    if (!hits.length) { status(`? ${q}`, true); return; }
+    uri = hits[0].uri;
+  }
+  await showCandidates(`/candidates?skill=${encodeURIComponent(uri)}`, q);
+}
+
+$("lang-sv").addEventListener("click", () => setLang("sv"));
+$("lang-en").addEventListener("click", () => setLang("en"));
+$("login-form").addEventListener("submit", login);
+$("upload-form").addEventListener("submit", upload);
+$("match-kind").addEventListener("change", () => state.cv && loadMatches());
+$("delete-cv").addEventListener("click", deleteCv);
+$("ad-form").addEventListener("submit", postAd);
+$("skill-query").addEventListener("input", suggest);
+$("search-form").addEventListener("submit", search);
+setLang(new URLSearchParams(location.search).get("lang") === "en" ? "en" : "sv");

@@ -1,0 +1,129 @@
+"""The web page in a real headless Chromium (Debian's `chromium`, driven by Playwright's Python package): a
+participant uploads a CV, sees the profile and matches, and deletes it; a recruiter posts an ad and sees ranked
+anonymised candidates. Skipped only where no Chromium is installed and MATCHA_REQUIRE_BROWSER is not set
+(.ci/run installs it and sets it)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+
+from tests.conftest import SWEDISH_CV
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None and not os.environ.get("MATCHA_REQUIRE_BROWSER"):
+    pytest.skip("no chromium installed (apt-get install -y chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server(resources, tmp_path_factory):
+    import uvicorn
+
+    from api.app import create_app
+    from api.demo import load_demo
+    from matcha.matching import MatchingService
+    from matcha.settings import get_settings
+
+    settings = get_settings().model_copy(update={"data_dir": tmp_path_factory.mktemp("web"), "database_url": ""})
+    service = MatchingService(settings, resources)
+    tokens = load_demo(service)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    uv = uvicorn.Server(uvicorn.Config(create_app(settings, service), host="127.0.0.1", port=port,
+                                       log_level="warning"))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not uv.started and time.time() < deadline:
+        time.sleep(0.1)
+    assert uv.started
+    yield f"http://127.0.0.1:{port}", tokens, service
+    uv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "MATCHA_REQUIRE_BROWSER is set but no chromium is installed"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+def _login(page, url: str, token: str) -> None:
+    page.goto(url)
+    page.get_by_test_id("token").fill(token)
+    page.get_by_test_id("login").click()
+
+
+def test_participant_uploads_sees_matches_and_deletes(server, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    url, tokens, service = server
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    _login(page, url, tokens["participant"])
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    expect(page.get_by_test_id("who")).to_contain_text("deltagare")
+    cv = tmp_path / "mitt-cv.txt"
+    cv.write_text(SWEDISH_CV.replace("ahmad.karimi@example.se", "webb.test@example.se"), encoding="utf-8")
+    page.get_by_test_id("cv-file").set_input_files(str(cv))
+    page.get_by_test_id("upload").click()
+    expect(page.get_by_test_id("status")).to_have_text("Ditt CV är inläst.", timeout=60_000)
+    matches = page.get_by_test_id("match")
+    expect(matches.first).to_contain_text("Svetsare till verkstadsindustri")
+    expect(matches.first).to_contain_text("Matchade kompetenser")
+    expect(page.get_by_test_id("matches")).to_contain_text("Saknas")
+    # The profile: skills listed and their evidence highlighted in the masked CV text.
+    expect(page.get_by_test_id("skills")).to_contain_text("MIG-svetsning")
+    expect(page.get_by_test_id("cv-text").locator("mark.skill").first).to_be_visible()
+    expect(page.get_by_test_id("cv-text")).not_to_contain_text("Ahmad")
+    page.get_by_test_id("match-title").first.click()
+    expect(page.get_by_test_id("cv-text").locator("mark.hit").first).to_be_visible()
+    # English interface text on request.
+    page.locator("#lang-en").click()
+    expect(page.locator("#profile h2").first).to_have_text("Your competence profile")
+    page.locator("#lang-sv").click()
+    # Delete: confirmed, and gone from the store.
+    before = {row["id"] for row in service.list_cvs()}
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("delete-cv").click()
+    expect(page.get_by_test_id("status")).to_contain_text("raderat")
+    expect(page.get_by_test_id("profile")).to_be_hidden()
+    after = {row["id"] for row in service.list_cvs()}
+    assert len(before - after) == 1 and all(b"webb.test@example.se" not in (p.read_bytes())
+                                            for p in service.settings.state_dir.rglob("*") if p.is_file())
+    assert not errors, errors
+
+
+def test_recruiter_posts_an_ad_and_sees_anonymised_candidates(server, browser):
+    from playwright.sync_api import expect
+
+    url, tokens, _ = server
+    page = browser.new_page()
+    _login(page, url, tokens["recruiter"])
+    expect(page.get_by_test_id("ads").get_by_test_id("ad")).to_have_count(9)
+    page.get_by_test_id("ad-title").fill("Sjuksköterska, intensivvård")
+    page.get_by_test_id("ad-text").fill("Vi söker sjuksköterska.\n\nKrav:\n- Intensivvård\n- Läkemedelshantering\n")
+    page.get_by_test_id("publish").click()
+    expect(page.get_by_test_id("status")).to_have_text("Annonsen är publicerad.", timeout=60_000)
+    expect(page.get_by_test_id("ads").get_by_test_id("ad")).to_have_count(10)
+    candidates = page.get_by_test_id("candidate")
+    expect(candidates.first).to_contain_text("Kandidat #")
+    # The nurse CV (no consent) ranks first, and shows no name or contact details.
+    expect(candidates.first).not_to_contain_text("Kontakt")
+    expect(page.get_by_test_id("candidates")).not_to_contain_text("Maryam")
+    # Search by competence with autocomplete.
+    page.get_by_test_id("skill-query").fill("MIG-svets")
+    page.get_by_test_id("skill-query").press("Enter")
+    expect(page.get_by_test_id("candidate").first).to_contain_text("Kandidat #")
