@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
+import numpy as np
+
 from extractor.documents import Limits, read_document
 from extractor.errors import InputError
 from extractor.facts import find_education, find_experience_years, find_languages, find_licences
@@ -14,7 +16,7 @@ from extractor.mentions import Mention
 from extractor.profile import CompetenceProfile, ConceptMatch, Evidence
 from extractor.resources import Resources
 from extractor.sections import Section, heading_name, section_at, split_sections
-from index.label_index import ConceptHit
+from index.label_index import ConceptHit, LabelIndex
 from taxonomy.sources.registry_packages import singular_words as singular_title
 
 log = logging.getLogger(__name__)
@@ -58,8 +60,10 @@ class CompetenceExtractor:
         skill_threshold = settings.skill_link_threshold if english else settings.other_language_link_threshold
         occupation_threshold = (settings.occupation_link_threshold if english
                                 else max(settings.occupation_link_threshold, settings.other_language_link_threshold))
-        skills = self._skills(text, sections, mentions, candidates, vectors, skill_threshold)
-        occupations = self._occupations(text, sections, mentions, candidates, vectors, occupation_threshold)
+        # English text links to English labels only; Swedish and other texts to every label.
+        labels = ("en",) if english else None
+        skills = self._skills(text, sections, mentions, candidates, vectors, skill_threshold, labels)
+        occupations = self._occupations(text, sections, mentions, candidates, vectors, occupation_threshold, labels)
         return CompetenceProfile(
             language=language, language_confidence=round(confidence, 3), text=text, skills=skills,
             occupations=occupations, languages=find_languages(text, sections),
@@ -99,18 +103,20 @@ class CompetenceExtractor:
             match.confidence = round(min(0.99, match.confidence + 0.02 * (len(match.evidence) - 1)), 3)
         return sorted(found.values(), key=lambda m: (-m.confidence, m.evidence[0].start))
 
-    def _skills(self, text, sections, mentions, candidates, vectors, threshold: float) -> list[ConceptMatch]:
+    def _skills(self, text, sections, mentions, candidates, vectors, threshold: float,
+                labels: tuple[str, ...] | None) -> list[ConceptMatch]:
         linked = []
-        for candidate, hits in zip(candidates, self.r.skill_index.search(vectors, k=2)):
+        for candidate, hits in zip(candidates, self.r.skill_index.search(vectors, k=2, languages=labels)):
             linked.extend((candidate, h) for h in hits if h.score >= threshold)
         return self._concepts(text, sections, mentions, linked, "skill")
 
-    def _occupations(self, text, sections, mentions, candidates, vectors, threshold: float) -> list[ConceptMatch]:
+    def _occupations(self, text, sections, mentions, candidates, vectors, threshold: float,
+                     labels: tuple[str, ...] | None) -> list[ConceptMatch]:
         linked = []
         short = [(i, c) for i, c in enumerate(candidates)
                  if len(c.text.split()) <= 5 and section_at(sections, c.start) in _OCCUPATION_SECTIONS]
         if short:
-            hits = self.r.occupation_index.search(vectors[[i for i, _ in short]], k=1)
+            hits = self.r.occupation_index.search(vectors[[i for i, _ in short]], k=1, languages=labels)
             linked = [(c, h[0]) for (_, c), h in zip(short, hits) if h and h[0].score >= threshold]
         return self._concepts(text, sections, mentions, linked, "occupation")
 
@@ -135,12 +141,17 @@ class CompetenceExtractor:
 
     def _rank(self, texts: list[str], k: int, kind: str) -> list[list[ConceptHit]]:
         index = self.r.skill_index if kind == "skill" else self.r.occupation_index
+        languages = [self._text_language(t) for t in texts]
         whole = self.r.encoder.encode(texts)
         per_text_candidates = [candidate_phrases(t) if kind == "skill" else [] for t in texts]
         flat = [c.text for cands in per_text_candidates for c in cands]
-        part_hits = iter(index.search(self.r.encoder.encode(flat), k=k)) if flat else iter(())
+        flat_languages = [lang for lang, cands in zip(languages, per_text_candidates) for _ in cands]
+        part_hits = (iter(_search_by_language(index, self.r.encoder.encode(flat), k, flat_languages))
+                     if flat else iter(()))
         results = []
-        for text, whole_hits, cands in zip(texts, index.search(whole, k=k * 3), per_text_candidates):
+        for text, language, whole_hits, cands in zip(texts, languages,
+                                                     _search_by_language(index, whole, k * 3, languages),
+                                                     per_text_candidates):
             scores: dict[str, tuple[float, str]] = {}
 
             def offer(uri: str, score: float, label: str) -> None:
@@ -152,14 +163,32 @@ class CompetenceExtractor:
             for _ in cands:
                 for hit in next(part_hits):
                     offer(hit.uri, hit.score * 0.98, hit.label)
-            for mention in self._lexical(text, kind):
+            for mention in self._lexical(text, kind, language):
                 offer(mention.uri, 1.0 + mention.confidence * 0.1 + (mention.end - mention.start) / 1000, mention.text)
             ranked = sorted(scores.items(), key=lambda item: -item[1][0])[:k]
             results.append([ConceptHit(uri, float(score), label) for uri, (score, label) in ranked])
         return results
 
-    def _lexical(self, text: str, kind: str) -> list[Mention]:
+    @staticmethod
+    def _text_language(text: str) -> str:
+        """'en' for a text long enough to tell that is English; 'sv' otherwise (short titles: both lexicons)."""
         language, _ = detect_language(text, min_confidence=0.0) if len(text) > 20 else ("sv", 0.0)
-        mentions = self.r.phrases.find(text, "sv" if language not in ("en",) else "en")
-        return [m for m in mentions if m.kind == kind]
+        return "en" if language == "en" else "sv"
+
+    def _lexical(self, text: str, kind: str, language: str) -> list[Mention]:
+        return [m for m in self.r.phrases.find(text, language) if m.kind == kind]
+
+
+def _search_by_language(index: LabelIndex, vectors: np.ndarray, k: int,
+                        languages: list[str]) -> list[list[ConceptHit]]:
+    """Search English texts against English labels only and the others against every label, in two batches,
+    results in input order."""
+    results: list[list[ConceptHit]] = [[] for _ in languages]
+    for english in (True, False):
+        rows = [i for i, lang in enumerate(languages) if (lang == "en") == english]
+        if rows:
+            found = index.search(vectors[rows], k=k, languages=("en",) if english else None)
+            for i, hits in zip(rows, found):
+                results[i] = hits
+    return results
 

@@ -5,6 +5,7 @@ Search returns concepts, not labels: a concept's score is the best score of any 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -53,13 +54,33 @@ class LabelIndex:
         self.uris = np.array([e.uri for e in entries])
         self.index = faiss.IndexFlatIP(vectors.shape[1])
         self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        self._selectors: dict[tuple[str, ...], faiss.SearchParameters | None] = {}
 
-    def search(self, queries: np.ndarray, k: int = 10, depth: int | None = None) -> list[list[ConceptHit]]:
-        """Top ``k`` concepts per query vector (labels searched to ``depth``, deduplicated by concept)."""
+    def _params(self, languages: tuple[str, ...] | None) -> faiss.SearchParameters | None:
+        """Search parameters that keep only labels in ``languages`` (None: every label)."""
+        if languages is None:
+            return None
+        key = tuple(sorted(languages))
+        if key not in self._selectors:
+            rows = np.array([i for i, e in enumerate(self.entries) if e.lang in key], dtype=np.int64)
+            if len(rows) == len(self.entries):
+                self._selectors[key] = None
+            else:
+                params = faiss.SearchParameters()
+                params.sel = faiss.IDSelectorBatch(rows)
+                params.rows = rows  # keep the ids alive as long as the selector
+                self._selectors[key] = params
+        return self._selectors[key]
+
+    def search(self, queries: np.ndarray, k: int = 10, depth: int | None = None,
+               languages: tuple[str, ...] | None = None) -> list[list[ConceptHit]]:
+        """Top ``k`` concepts per query vector (labels searched to ``depth``, deduplicated by concept); with
+        ``languages``, only labels in those languages count (English text against English labels)."""
         if len(queries) == 0:
             return []
         depth = min(depth or k * 8, len(self.entries))
-        scores, ids = self.index.search(np.ascontiguousarray(queries, dtype=np.float32), depth)
+        scores, ids = self.index.search(np.ascontiguousarray(queries, dtype=np.float32), depth,
+                                        params=self._params(languages))
         results = []
         for row_scores, row_ids in zip(scores, ids):
             hits: dict[str, ConceptHit] = {}
@@ -75,26 +96,52 @@ class LabelIndex:
         return results
 
 
+def _previous_vectors(cache_dir: Path, prefix: str) -> dict[str, np.ndarray]:
+    """Text -> vector from an older cache of the same kind and model (before a lexicon or taxonomy edit)."""
+    known: dict[str, np.ndarray] = {}
+    for texts_path in sorted(cache_dir.glob(f"{prefix}*.texts.json.gz"), key=lambda p: p.stat().st_mtime):
+        vectors_path = texts_path.with_name(texts_path.name.removesuffix(".texts.json.gz") + ".npy")
+        try:
+            texts = json.loads(gzip.decompress(texts_path.read_bytes()))
+            vectors = np.load(vectors_path)
+        except (OSError, ValueError) as exc:
+            log.warning("ignoring label vector cache %s (%s)", vectors_path.name, exc)
+            continue
+        if len(texts) == len(vectors):
+            known.update(zip(texts, vectors))
+    return known
+
+
 def build_label_index(taxonomy: Taxonomy, kind: Kind, encoder: Encoder, cache_dir: Path,
                       languages: tuple[str, ...] = ("en", "sv"), progress: bool = False) -> LabelIndex:
-    """Load the cached label vectors, or embed every label once and cache them (float16 on disk)."""
+    """Load the cached label vectors, or embed the labels and cache them (float16 on disk). After an edit of
+    the lexicon or taxonomy only labels not seen before are embedded: older caches are read by label text."""
     entries = [e for e in taxonomy.label_entries(kind) if e.lang in languages]
     key = cache_key(encoder.name, kind, entries)
     vectors_path, meta_path = cache_dir / f"{key}.npy", cache_dir / f"{key}.json"
+    texts_path = cache_dir / f"{key}.texts.json.gz"
     if vectors_path.exists() and meta_path.exists():
         meta = json.loads(meta_path.read_text())
         if meta.get("count") == len(entries):
             return LabelIndex(entries, np.load(vectors_path).astype(np.float32))
         log.warning("label vector cache %s is stale; re-embedding", vectors_path.name)
-    log.info("embedding %d %s labels with %s (once; cached)", len(entries), kind, encoder.name)
-    vectors = encoder.encode([e.text for e in entries], progress=progress)
+    prefix = f"vectors-{kind}-{_slug(encoder.name)}-"
+    known = _previous_vectors(cache_dir, prefix) if cache_dir.exists() else {}
+    texts = [e.text for e in entries]
+    new = sorted({t for t in texts if t not in known})
+    log.info("embedding %d new of %d %s labels with %s (cached)", len(new), len(entries), kind, encoder.name)
+    if new:
+        known.update(zip(new, encoder.encode(new, progress=progress).astype(np.float16)))
+    vectors = np.stack([known[t] for t in texts]).astype(np.float32) if texts else \
+        np.zeros((0, encoder.dim), dtype=np.float32)
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = vectors_path.with_suffix(".tmp.npy")
     np.save(tmp, vectors.astype(np.float16))
     os.replace(tmp, vectors_path)
+    texts_path.write_bytes(gzip.compress(json.dumps(texts).encode()))
     meta_path.write_text(json.dumps({"count": len(entries), "model": encoder.name, "kind": kind,
                                      "taxonomy": taxonomy.version, "languages": list(languages)}))
-    for stale in cache_dir.glob(f"vectors-{kind}-{_slug(encoder.name)}-*"):  # older taxonomy or lexicon
+    for stale in cache_dir.glob(f"{prefix}*"):  # older taxonomy or lexicon
         if not stale.name.startswith(key):
             stale.unlink(missing_ok=True)
     return LabelIndex(entries, vectors)

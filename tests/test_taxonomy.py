@@ -75,7 +75,20 @@ def test_swedish_lexicon_rows_are_resolved_to_esco_uris():
     for row in rows:
         assert uri.match(row.uri), row
         assert ("/occupation/" in row.uri) == (row.kind == "occupation"), row
-    assert stats["skills"] >= 400 and stats["occupations"] >= 100
+    assert stats["skills"] >= 1500 and stats["occupations"] >= 600
+
+
+def test_every_lexicon_row_names_the_concept_it_maps_to(resources):
+    """Each row's English label is the ESCO preferred label of its URI (what the resolver writes), and no
+    Swedish term is claimed by two concepts of the same kind."""
+    claimed: dict[tuple[str, str], str] = {}
+    for row in read_lexicon():
+        concept = resources.taxonomy.get(row.uri)
+        assert concept is not None and concept.kind == row.kind, row
+        assert concept.label("en") == row.en_label, row
+        for term in row.terms:
+            key = (row.kind, term.lower())
+            assert claimed.setdefault(key, row.uri) == row.uri, (term, row.uri, claimed[key])
 
 
 def test_built_taxonomy_has_esco_counts_and_swedish_labels(resources):
@@ -84,3 +97,29 @@ def test_built_taxonomy_has_esco_counts_and_swedish_labels(resources):
     assert 2_900 <= counts["occupations"] <= 3_200
     forklift = [c for c in resources.taxonomy.of_kind("skill") if c.labels.get("sv") == "truckkörning"]
     assert forklift and forklift[0].label("en") == "operate forklift"
+
+
+def test_label_vectors_are_reused_after_an_edit(resources, tmp_path, caplog):
+    """A lexicon edit embeds only the labels it adds; the others come from the older cache, unchanged."""
+    import logging
+
+    import numpy as np
+
+    from index.label_index import build_label_index
+    from taxonomy.model import Concept, Taxonomy
+
+    def taxonomy(extra: str | None) -> Taxonomy:
+        concepts = {f"s{i}": Concept(f"s{i}", "skill", {"en": label}) for i, label in
+                    enumerate(["weld steel", "read drawings", "drive forklift"])}
+        if extra:
+            concepts["s0"].add_label("sv", extra, preferred=True)
+        return Taxonomy("t", "1", "test", concepts=concepts)
+
+    first = build_label_index(taxonomy(None), "skill", resources.encoder, tmp_path)
+    with caplog.at_level(logging.INFO, logger="index.label_index"):
+        second = build_label_index(taxonomy("svetsa stål"), "skill", resources.encoder, tmp_path)
+    assert "embedding 1 new of 4 skill labels" in caplog.text
+    rows = {e.text: i for i, e in enumerate(second.entries)}
+    for i, entry in enumerate(first.entries):
+        assert np.array_equal(first.index.reconstruct(i), second.index.reconstruct(rows[entry.text]))
+    assert len(list(tmp_path.glob("vectors-skill-*.npy"))) == 1  # the older cache is gone
