@@ -90,6 +90,12 @@ def test_participant_uploads_sees_matches_and_deletes(server, browser, tmp_path)
     expect(page.get_by_test_id("cv-text")).not_to_contain_text("Ahmad")
     page.get_by_test_id("match-title").first.click()
     expect(page.get_by_test_id("cv-text").locator("mark.hit").first).to_be_visible()
+    # Consent to show contact details: off at upload, switched on from the profile, stored.
+    cv_id = max(row["id"] for row in service.list_cvs())
+    assert not service.get_cv(cv_id).consent_contact
+    page.get_by_test_id("profile-consent").check()
+    expect(page.get_by_test_id("status")).to_have_text("Rekryterare kan nu se dina kontaktuppgifter.")
+    assert service.get_cv(cv_id).consent_contact
     # English interface text on request.
     page.locator("#lang-en").click()
     expect(page.locator("#profile h2").first).to_have_text("Your competence profile")

@@ -22,6 +22,7 @@ const TEXT = {
     confirm_delete: "Radera ditt CV och allt som härletts ur det?", posted: "Annonsen är publicerad.",
     no_matches: "Inga matchningar ännu.", no_candidates: "Inga kandidater ännu.", contact: "Kontakt",
     unmet: "Uppfyller inte", open_cv: "Visa", your_cvs: "Dina CV:n",
+    consent_on: "Rekryterare kan nu se dina kontaktuppgifter.", consent_off: "Dina kontaktuppgifter är dolda för rekryterare.",
   },
   en: {
     tagline: "Competence first: we read your CV and show jobs and traineeships that fit.",
@@ -42,6 +43,7 @@ const TEXT = {
     confirm_delete: "Delete your CV and everything derived from it?", posted: "The ad is published.",
     no_matches: "No matches yet.", no_candidates: "No candidates yet.", contact: "Contact",
     unmet: "Not met", open_cv: "Open", your_cvs: "Your CVs",
+    consent_on: "Recruiters can now see your contact details.", consent_off: "Your contact details are hidden from recruiters.",
   },
 };
 
@@ -169,6 +171,7 @@ function label(concept) {
 
 function renderProfile(cv, hits = []) {
   $("profile").hidden = false;
+  $("profile-consent").checked = cv.consent_contact;
   const profile = cv.profile;
   $("skills").replaceChildren(...profile.skills.map((s) => el("li", {}, label(s))));
   $("occupations").replaceChildren(...profile.occupations.map((o) => el("li", {}, label(o))));
@@ -208,6 +211,18 @@ async function loadMatches() {
     head.addEventListener("click", () => renderProfile(state.cv, m.explanation.matched_skills.flatMap((s) => s.cv_evidence)));
     list.append(el("li", { "data-testid": "match" }, el("span", { class: "score" }, m.score.toFixed(2)), head,
       ...explanationNodes(m.explanation)));
+  }
+}
+
+async function setConsent() {
+  try {
+    const cv = await api(`/cvs/${state.cv.id}/consent`, {
+      method: "PUT", body: JSON.stringify({ consent_contact: $("profile-consent").checked }),
+      headers: { "Content-Type": "application/json" } });
+    state.cv.consent_contact = cv.consent_contact;
+    status(t(cv.consent_contact ? "consent_on" : "consent_off"));
+  } catch (error) {
+    status(error.message, true);
   }
 }
 
@@ -298,6 +313,7 @@ $("login-form").addEventListener("submit", login);
 $("upload-form").addEventListener("submit", upload);
 $("match-kind").addEventListener("change", () => state.cv && loadMatches());
 $("delete-cv").addEventListener("click", deleteCv);
+$("profile-consent").addEventListener("change", setConsent);
 $("ad-form").addEventListener("submit", postAd);
 $("skill-query").addEventListener("input", suggest);
 $("search-form").addEventListener("submit", search);
