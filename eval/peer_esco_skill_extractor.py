@@ -30,7 +30,7 @@ def main() -> None:
         scores = torch.max(emb @ vectors.T, dim=0).values
         top = torch.topk(scores, k=min(request["k"], len(ids))).indices.tolist()
         out.append([str(ids[i]) for i in top])
-    json.dump(out, sys.stdout)
+    sys.stdout.write("\n" + json.dumps(out) + "\n")  # the last line is the answer
 
 
 if __name__ == "__main__":
