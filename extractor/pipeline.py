@@ -16,7 +16,7 @@ from extractor.mentions import Mention
 from extractor.profile import CompetenceProfile, ConceptMatch, Evidence
 from extractor.resources import Resources
 from extractor.sections import Section, heading_name, section_at, split_sections
-from index.label_index import ConceptHit, LabelIndex
+from index.label_index import DESCRIPTION, ConceptHit, LabelIndex
 from taxonomy.sources.registry_packages import singular_words as singular_title
 
 log = logging.getLogger(__name__)
@@ -60,8 +60,9 @@ class CompetenceExtractor:
         skill_threshold = settings.skill_link_threshold if english else settings.other_language_link_threshold
         occupation_threshold = (settings.occupation_link_threshold if english
                                 else max(settings.occupation_link_threshold, settings.other_language_link_threshold))
-        # English text links to English labels only; Swedish and other texts to every label.
-        labels = ("en",) if english else None
+        # English text links to English labels only; Swedish and other texts to English and Swedish labels.
+        # (Description entries are for ranking titles, not for linking phrases.)
+        labels = ("en",) if english else ("en", "sv")
         skills = self._skills(text, sections, mentions, candidates, vectors, skill_threshold, labels)
         occupations = self._occupations(text, sections, mentions, candidates, vectors, occupation_threshold, labels)
         return CompetenceProfile(
@@ -148,10 +149,13 @@ class CompetenceExtractor:
         flat_languages = [lang for lang, cands in zip(languages, per_text_candidates) for _ in cands]
         part_hits = (iter(_search_by_language(index, self.r.encoder.encode(flat), k, flat_languages))
                      if flat else iter(()))
+        # Occupations: what an occupation *is* (its description) counts beside what it is called.
+        beta = self.r.settings.occupation_description_weight if kind == "occupation" else 0.0
+        described = index.search(whole, k=k * 6, languages=(DESCRIPTION,)) if beta else [[] for _ in texts]
         results = []
-        for text, language, whole_hits, cands in zip(texts, languages,
-                                                     _search_by_language(index, whole, k * 3, languages),
-                                                     per_text_candidates):
+        for text, language, whole_hits, cands, desc_hits in zip(
+                texts, languages, _search_by_language(index, whole, k * 3, languages), per_text_candidates,
+                described):
             scores: dict[str, tuple[float, str]] = {}
 
             def offer(uri: str, score: float, label: str) -> None:
@@ -165,6 +169,8 @@ class CompetenceExtractor:
                     offer(hit.uri, hit.score * 0.98, hit.label)
             for mention in self._lexical(text, kind, language):
                 offer(mention.uri, 1.0 + mention.confidence * 0.1 + (mention.end - mention.start) / 1000, mention.text)
+            if desc_hits:
+                scores = _with_descriptions(scores, desc_hits, beta)
             ranked = sorted(scores.items(), key=lambda item: -item[1][0])[:k]
             results.append([ConceptHit(uri, float(score), label) for uri, (score, label) in ranked])
         return results
@@ -179,15 +185,29 @@ class CompetenceExtractor:
         return [m for m in self.r.phrases.find(text, language) if m.kind == kind]
 
 
+def _with_descriptions(scores: dict[str, tuple[float, str]], described: list[ConceptHit],
+                       beta: float) -> dict[str, tuple[float, str]]:
+    """score + beta * description similarity. A concept outside the description hits gets the lowest of them
+    (an upper bound); one found only by its description enters just below the weakest label hit."""
+    by_uri = {hit.uri: hit.score for hit in described}
+    floor = min(by_uri.values())
+    fused = {uri: (score + beta * by_uri.get(uri, floor), label) for uri, (score, label) in scores.items()}
+    weakest = min((score for score, _ in scores.values()), default=0.0)
+    for hit in described:
+        if hit.uri not in fused:
+            fused[hit.uri] = (weakest - 0.02 + beta * hit.score, hit.label)
+    return fused
+
+
 def _search_by_language(index: LabelIndex, vectors: np.ndarray, k: int,
                         languages: list[str]) -> list[list[ConceptHit]]:
-    """Search English texts against English labels only and the others against every label, in two batches,
-    results in input order."""
+    """Search English texts against English labels (and descriptions) only, the others against every entry, in
+    two batches, results in input order."""
     results: list[list[ConceptHit]] = [[] for _ in languages]
     for english in (True, False):
         rows = [i for i, lang in enumerate(languages) if (lang == "en") == english]
         if rows:
-            found = index.search(vectors[rows], k=k, languages=("en",) if english else None)
+            found = index.search(vectors[rows], k=k, languages=("en", DESCRIPTION) if english else None)
             for i, hits in zip(rows, found):
                 results[i] = hits
     return results

@@ -38,7 +38,7 @@ class Resources:
         self.skill_index: LabelIndex = build_label_index(self.taxonomy, "skill", self.encoder, cache,
                                                          EMBED_LANGUAGES, progress)
         self.occupation_index: LabelIndex = build_label_index(self.taxonomy, "occupation", self.encoder, cache,
-                                                              EMBED_LANGUAGES, progress)
+                                                              EMBED_LANGUAGES, progress, descriptions=True)
 
     def _build_phrases(self, cache: Path) -> None:
         try:

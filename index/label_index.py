@@ -112,11 +112,30 @@ def _previous_vectors(cache_dir: Path, prefix: str) -> dict[str, np.ndarray]:
     return known
 
 
+DESCRIPTION = "desc"  # the 'language' of description entries: searched only where asked for
+
+
+def description_entries(taxonomy: Taxonomy, kind: Kind, max_chars: int = 300) -> list[LabelEntry]:
+    """One entry per concept with a description: 'label. description' (cut at a sentence end), for ranking
+    titles against what an occupation is, not only what it is called."""
+    entries = []
+    for concept in taxonomy.of_kind(kind):
+        if concept.description:
+            text = concept.description[:max_chars]
+            text = text[:text.rfind(".") + 1] or text
+            entries.append(LabelEntry(f"{concept.label('en')}. {text}", DESCRIPTION, concept.uri, False))
+    return entries
+
+
 def build_label_index(taxonomy: Taxonomy, kind: Kind, encoder: Encoder, cache_dir: Path,
-                      languages: tuple[str, ...] = ("en", "sv"), progress: bool = False) -> LabelIndex:
+                      languages: tuple[str, ...] = ("en", "sv"), progress: bool = False,
+                      descriptions: bool = False) -> LabelIndex:
     """Load the cached label vectors, or embed the labels and cache them (float16 on disk). After an edit of
-    the lexicon or taxonomy only labels not seen before are embedded: older caches are read by label text."""
+    the lexicon or taxonomy only labels not seen before are embedded: older caches are read by label text.
+    With ``descriptions``, description entries (language ``desc``) are added."""
     entries = [e for e in taxonomy.label_entries(kind) if e.lang in languages]
+    if descriptions:
+        entries += description_entries(taxonomy, kind)
     key = cache_key(encoder.name, kind, entries)
     vectors_path, meta_path = cache_dir / f"{key}.npy", cache_dir / f"{key}.json"
     texts_path = cache_dir / f"{key}.texts.json.gz"
