@@ -38,3 +38,8 @@ def require(*roles: str) -> Callable[[User], User]:
 
 def owns(user: User, owner: str | None) -> bool:
     return user.role == "admin" or owner == user.owner_key
+
+
+def listing_owner(user: User) -> str | None:
+    """Whose items a listing shows: the user's own, or everyone's (None) for an admin."""
+    return None if user.role == "admin" else user.owner_key

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Body, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile, status
 
-from api.auth import owns, require
+from api.auth import listing_owner, owns, require
 from api.routes_cvs import ERRORS, read_upload, service_of
 from api.schemas import AdOut, AdSummary, CandidatesOut, ConceptRef, Problem
 from extractor.documents import read_document
@@ -63,8 +63,7 @@ def post_ad_file(request: Request, file: UploadFile = File(...), title: str = Fo
 @router.get("/ads", response_model=list[AdSummary], responses=ERRORS)
 def list_ads(request: Request, user: User = Depends(recruiter)) -> list[AdSummary]:
     """Your ads (an admin sees all)."""
-    owner = None if user.role == "admin" else user.owner_key
-    return [AdSummary(**row) for row in service_of(request).list_ads(owner)]
+    return [AdSummary(**row) for row in service_of(request).list_ads(listing_owner(user))]
 
 
 @router.get("/ads/{ad_id}", response_model=AdOut, responses=ERRORS)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile, status
 
-from api.auth import owns, require
+from api.auth import listing_owner, owns, require
 from api.schemas import ConsentIn, CvOut, CvSummary, MatchesOut, Problem
 from extractor.errors import InputError
 from matcha.matching import MatchingService
@@ -59,8 +59,7 @@ def upload_cv(request: Request, file: UploadFile = File(..., description="PDF, D
 @router.get("", response_model=list[CvSummary], responses=ERRORS)
 def list_cvs(request: Request, user: User = Depends(participant)) -> list[CvSummary]:
     """Your CVs (an admin sees all)."""
-    owner = None if user.role == "admin" else user.owner_key
-    return [CvSummary(**row) for row in service_of(request).list_cvs(owner)]
+    return [CvSummary(**row) for row in service_of(request).list_cvs(listing_owner(user))]
 
 
 @router.get("/{cv_id}", response_model=CvOut, responses=ERRORS)

@@ -39,8 +39,8 @@ class IndexedCollection:
             if generation == self.index.generation:  # another thread did it meanwhile
                 return False
             versions = self.store.versions(self.collection)
-            stale = [i for i, v in self.index.versions.items() if versions.get(i) != v]
-            removed = self.index.remove(stale)
+            stale = [i for i, v in self.index.versions.items() if versions.get(i) != v]  # deleted or updated
+            self.index.remove(stale)
             wanted = [i for i, v in versions.items() if self.index.versions.get(i) != v]
             ids, vectors, found_versions = self.store.vectors(self.collection, wanted, self.dim)
             self.index.upsert(ids, vectors, found_versions)
@@ -48,7 +48,7 @@ class IndexedCollection:
             self.index.generation = generation
             self.index.save(self.path)
             log.info("%s index: %d items (%s); %d added or updated, %d removed", self.collection, len(self.index),
-                     self.index.kind, len(ids), removed - len([i for i in stale if i in versions]))
+                     self.index.kind, len(ids), len([i for i in stale if i not in versions]))
             return True
 
     def search(self, vector: np.ndarray, k: int, allowed: list[int] | None = None) -> list[tuple[int, float]]:

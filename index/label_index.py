@@ -30,8 +30,9 @@ class ConceptHit:
     label: str  # the label that scored best
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[-60:]
+def slug(text: str, max_len: int = 60) -> str:
+    """A file-name-safe form of a model name (the last ``max_len`` characters)."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[-max_len:]
 
 
 def entries_digest(entries: list[LabelEntry]) -> str:
@@ -43,7 +44,7 @@ def entries_digest(entries: list[LabelEntry]) -> str:
 
 
 def cache_key(model_name: str, kind: Kind, entries: list[LabelEntry]) -> str:
-    return f"vectors-{kind}-{_slug(model_name)}-{entries_digest(entries)}"
+    return f"vectors-{kind}-{slug(model_name)}-{entries_digest(entries)}"
 
 
 class LabelIndex:
@@ -112,7 +113,9 @@ def _previous_vectors(cache_dir: Path, prefix: str) -> dict[str, np.ndarray]:
     return known
 
 
-DESCRIPTION = "desc"  # the 'language' of description entries: searched only where asked for
+# The 'language' of description entries: a search with ``languages`` sees them only if it names them; a search
+# without ``languages`` sees every entry, descriptions included.
+DESCRIPTION = "desc"
 
 
 def description_entries(taxonomy: Taxonomy, kind: Kind, max_chars: int = 300) -> list[LabelEntry]:
@@ -144,7 +147,7 @@ def build_label_index(taxonomy: Taxonomy, kind: Kind, encoder: Encoder, cache_di
         if meta.get("count") == len(entries):
             return LabelIndex(entries, np.load(vectors_path).astype(np.float32))
         log.warning("label vector cache %s is stale; re-embedding", vectors_path.name)
-    prefix = f"vectors-{kind}-{_slug(encoder.name)}-"
+    prefix = f"vectors-{kind}-{slug(encoder.name)}-"
     known = _previous_vectors(cache_dir, prefix) if cache_dir.exists() else {}
     texts = [e.text for e in entries]
     new = sorted({t for t in texts if t not in known})

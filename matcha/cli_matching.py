@@ -15,13 +15,13 @@ ads_app = typer.Typer(help="Job and traineeship ads in the store.", no_args_is_h
 cvs_app = typer.Typer(help="CVs in the store (masked; personal details kept apart).", no_args_is_help=True)
 
 
-def _service():
+def _service(settings=None):  # noqa: ANN001, ANN202 - Settings | None -> MatchingService
     from matcha.matching import MatchingService
     from models.embedding import ModelNotFound
     from taxonomy.store import TaxonomyNotBuilt
 
     try:
-        return MatchingService()
+        return MatchingService(settings)
     except (TaxonomyNotBuilt, ModelNotFound) as exc:
         fail(str(exc))
 
@@ -219,14 +219,8 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
         shutil.rmtree(settings.state_dir, ignore_errors=True)
     logging.getLogger("matcha").setLevel(logging.INFO)
     from api.demo import load_demo
-    from matcha.matching import MatchingService
-    from models.embedding import ModelNotFound
-    from taxonomy.store import TaxonomyNotBuilt
 
-    try:
-        service = MatchingService(settings)
-    except (TaxonomyNotBuilt, ModelNotFound) as exc:
-        fail(str(exc))
+    service = _service(settings)
     tokens = load_demo(service) if demo else {}
     if not demo:
         from store.users import Users

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
 from typing import Iterable
 
@@ -22,6 +21,7 @@ from extractor.resources import Resources, load_resources
 from index.cards import ConceptVectors, ad_card, card_vector, cv_card
 from index.collections import IndexedCollection
 from index.explain import Candidate, Match, explain
+from index.label_index import slug
 from index.ranking import Ranker, Scored
 from index.regions import municipalities_in
 from matcha.settings import Settings, get_settings
@@ -52,7 +52,7 @@ class MatchingService:
         self.store = Store(self.settings.store_url)
         self.concepts = ConceptVectors(self.resources.skill_index, self.resources.occupation_index)
         self.ranker = Ranker(self.resources.taxonomy, self.concepts, self.settings.ranking)
-        model = re.sub(r"[^A-Za-z0-9]+", "-", self.settings.model).strip("-").lower()[-40:]
+        model = slug(self.settings.model, 40)
         self.collections = {
             name: IndexedCollection(self.store, name, self.settings.index_dir / f"{name}-{model}.npz",
                                     self.concepts.dim, self.settings.index_exact_limit,
@@ -65,6 +65,11 @@ class MatchingService:
         if vector is None:  # no concept found: the (masked) text itself
             vector = self.resources.encoder.encode([text[:2000]])[0]
         return vector
+
+    def _stored_vector(self, collection: str, item_id: int, card: MatchCard, text: str) -> np.ndarray:
+        """The vector stored with a document (computed again only if it was removed meanwhile)."""
+        ids, vectors, _ = self.store.vectors(collection, [item_id], self.concepts.dim)
+        return vectors[0] if ids else self._vector(card, text)
 
     def extract(self, text: str) -> CompetenceProfile:
         with self._extract_lock:
@@ -170,11 +175,13 @@ class MatchingService:
         """Ranked ads for a stored CV (``cv``) or for a profile extracted on the fly (``profile``)."""
         if cv is not None:
             profile, card = cv.profile, cv.card
+            vector = self._stored_vector("cvs", cv.id, card, profile.text)
         elif profile is not None:
             card = cv_card(profile)
+            vector = self._vector(card, profile.text)
         else:
             raise ValueError("match needs a CV or a profile")
-        hits, rows = self._retrieve("ads", self._vector(card, profile.text), k, kind, municipality, region)
+        hits, rows = self._retrieve("ads", vector, k, kind, municipality, region)
         side = self.ranker.side(card)
         scored = [self.ranker.score(i, MatchCard(**rows[i]["card"]), side, sim) for i, sim in hits if i in rows]
         top = _top(scored, k)
@@ -196,7 +203,7 @@ class MatchingService:
         ad = self.get_ad(ad_id)
         if ad is None:
             return None
-        vector = self.store.vectors("ads", [ad_id], self.concepts.dim)[1][0]
+        vector = self._stored_vector("ads", ad_id, ad.card, ad.profile.text)
         return self._rank_cvs(ad.card, ad.profile, vector, k, municipality, with_contact, region)
 
     def search_candidates(self, skills: list[str], occupations: list[str], k: int = 10,
