@@ -34,7 +34,8 @@ class Resources:
         self._error: BaseException | None = None
         self._ready = threading.Event()
         threading.Thread(target=self._build_phrases, args=(cache,), daemon=True, name="phrase-index").start()
-        self.encoder: Encoder = get_encoder(settings.model, settings.batch_size)
+        self.encoder: Encoder = get_encoder(settings.model, settings.batch_size,
+                                               settings.embedding_backend, settings.models_dir)
         self.skill_index: LabelIndex = build_label_index(self.taxonomy, "skill", self.encoder, cache,
                                                          EMBED_LANGUAGES, progress)
         self.occupation_index: LabelIndex = build_label_index(self.taxonomy, "occupation", self.encoder, cache,

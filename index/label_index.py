@@ -10,14 +10,13 @@ import hashlib
 import json
 import logging
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-from models.embedding import Encoder
+from models.embedding import Encoder, model_slug
 from taxonomy.model import Kind, LabelEntry, Taxonomy
 
 log = logging.getLogger(__name__)
@@ -30,11 +29,6 @@ class ConceptHit:
     label: str  # the label that scored best
 
 
-def slug(text: str, max_len: int = 60) -> str:
-    """A file-name-safe form of a model name (the last ``max_len`` characters)."""
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[-max_len:]
-
-
 def entries_digest(entries: list[LabelEntry]) -> str:
     """Fingerprint of exactly the labels a cache was built from: any relabelling invalidates the cache."""
     digest = hashlib.sha1()
@@ -44,7 +38,7 @@ def entries_digest(entries: list[LabelEntry]) -> str:
 
 
 def cache_key(model_name: str, kind: Kind, entries: list[LabelEntry]) -> str:
-    return f"vectors-{kind}-{slug(model_name)}-{entries_digest(entries)}"
+    return f"vectors-{kind}-{model_slug(model_name)}-{entries_digest(entries)}"
 
 
 class LabelIndex:
@@ -147,7 +141,7 @@ def build_label_index(taxonomy: Taxonomy, kind: Kind, encoder: Encoder, cache_di
         if meta.get("count") == len(entries):
             return LabelIndex(entries, np.load(vectors_path).astype(np.float32))
         log.warning("label vector cache %s is stale; re-embedding", vectors_path.name)
-    prefix = f"vectors-{kind}-{slug(encoder.name)}-"
+    prefix = f"vectors-{kind}-{model_slug(encoder.name)}-"
     known = _previous_vectors(cache_dir, prefix) if cache_dir.exists() else {}
     texts = [e.text for e in entries]
     new = sorted({t for t in texts if t not in known})

@@ -21,10 +21,10 @@ from extractor.resources import Resources, load_resources
 from index.cards import ConceptVectors, ad_card, card_vector, cv_card
 from index.collections import IndexedCollection
 from index.explain import Candidate, Match, explain
-from index.label_index import slug
 from index.ranking import Ranker, Scored
 from index.regions import municipalities_in
 from matcha.settings import Settings, get_settings
+from models.embedding import model_slug
 from store.database import Store, encode_vector
 from store.records import Ad, AdIn, Cv, MatchCard
 
@@ -52,7 +52,7 @@ class MatchingService:
         self.store = Store(self.settings.store_url)
         self.concepts = ConceptVectors(self.resources.skill_index, self.resources.occupation_index)
         self.ranker = Ranker(self.resources.taxonomy, self.concepts, self.settings.ranking)
-        model = slug(self.settings.model, 40)
+        model = model_slug(self.settings.model, 40)
         self.collections = {
             name: IndexedCollection(self.store, name, self.settings.index_dir / f"{name}-{model}.npz",
                                     self.concepts.dim, self.settings.index_exact_limit,

@@ -9,6 +9,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.weights import RankingWeights
+from models.embedding import Backend
 
 
 class Settings(BaseSettings):
@@ -18,6 +19,10 @@ class Settings(BaseSettings):
                        description="Folder for the built taxonomy, label vectors, store and indexes.")
     model: str = Field("all-MiniLM-L6-v2",
                        description="Sentence-transformers model: a name (resolved offline) or a local folder.")
+    embedding_backend: Backend = Field(
+        "auto", description="How the model runs: 'onnx' (an ONNX export made once under HOME/models, run with "
+                            "onnxruntime: fast start), 'torch' (sentence-transformers), or 'auto' (ONNX where the "
+                            "model can be exported, else torch). Both give the same vectors.")
     taxonomy: str = Field("esco", description="Name of the built taxonomy under HOME/taxonomy/.")
     batch_size: int = Field(128, description="Batch size for model calls.")
     max_file_bytes: int = Field(10 * 1024 * 1024, description="Largest document accepted.")
@@ -56,6 +61,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.state_dir / "indexes"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
 
     @property
     def taxonomy_dir(self) -> Path:

