@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
-import numpy as np
-
 from extractor.documents import Limits, read_document
 from extractor.errors import InputError
 from extractor.facts import find_education, find_experience_years, find_languages, find_licences
@@ -14,10 +12,10 @@ from extractor.language import detect_language
 from extractor.linking import Candidate, candidate_phrases
 from extractor.mentions import Mention
 from extractor.profile import CompetenceProfile, ConceptMatch, Evidence
+from extractor.ranking import ConceptRanker
 from extractor.resources import Resources
 from extractor.sections import Section, heading_name, section_at, split_sections
-from index.label_index import DESCRIPTION, ConceptHit, LabelIndex
-from taxonomy.sources.registry_packages import singular_words as singular_title
+from index.label_index import ConceptHit
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +29,7 @@ class CompetenceExtractor:
         self.r = resources
         settings = resources.settings
         self.limits = Limits.from_settings(settings)
+        self._ranker = ConceptRanker(resources)
 
     # -- entry points ---------------------------------------------------------------------------------------
     def extract_document(self, data: bytes) -> CompetenceProfile:
@@ -123,92 +122,9 @@ class CompetenceExtractor:
 
     # -- ranking (benchmarks, search) -----------------------------------------------------------------------
     def rank_skills(self, texts: list[str], k: int = 10) -> list[list[ConceptHit]]:
-        """Rank taxonomy skills for each short text (a sentence of an ad): phrase matches, then embeddings."""
-        return self._rank(texts, k, "skill")
+        """Rank taxonomy skills for each short text (a sentence of an ad); see ``extractor.ranking``."""
+        return self._ranker.rank_skills(texts, k)
 
     def rank_occupations(self, titles: list[str], k: int = 10) -> list[list[ConceptHit]]:
-        """Rank taxonomy occupations for each job title (batched). Titles are also tried in the singular
-        ("Welders" -> "welder"), since taxonomy labels are singular; each concept keeps its best score."""
-        ranked = self._rank(titles, k, "occupation")
-        plural = [i for i, title in enumerate(titles) if singular_title(title) != title]
-        singular = self._rank([singular_title(titles[i]) for i in plural], k, "occupation") if plural else []
-        for i, extra in zip(plural, singular):
-            best: dict[str, ConceptHit] = {}
-            for hit in (*ranked[i], *extra):
-                if hit.uri not in best or hit.score > best[hit.uri].score:
-                    best[hit.uri] = hit
-            ranked[i] = sorted(best.values(), key=lambda h: -h.score)[:k]
-        return ranked
-
-    def _rank(self, texts: list[str], k: int, kind: str) -> list[list[ConceptHit]]:
-        index = self.r.skill_index if kind == "skill" else self.r.occupation_index
-        languages = [self._text_language(t) for t in texts]
-        whole = self.r.encoder.encode(texts)
-        per_text_candidates = [candidate_phrases(t) if kind == "skill" else [] for t in texts]
-        flat = [c.text for cands in per_text_candidates for c in cands]
-        flat_languages = [lang for lang, cands in zip(languages, per_text_candidates) for _ in cands]
-        part_hits = (iter(_search_by_language(index, self.r.encoder.encode(flat), k, flat_languages))
-                     if flat else iter(()))
-        # Occupations: what an occupation *is* (its description) counts beside what it is called.
-        beta = self.r.settings.occupation_description_weight if kind == "occupation" else 0.0
-        described = index.search(whole, k=k * 6, languages=(DESCRIPTION,)) if beta else [[] for _ in texts]
-        results = []
-        for text, language, whole_hits, cands, desc_hits in zip(
-                texts, languages, _search_by_language(index, whole, k * 3, languages), per_text_candidates,
-                described):
-            scores: dict[str, tuple[float, str]] = {}
-
-            def offer(uri: str, score: float, label: str) -> None:
-                if uri not in scores or score > scores[uri][0]:
-                    scores[uri] = (score, label)
-
-            for hit in whole_hits:
-                offer(hit.uri, hit.score, hit.label)
-            for _ in cands:
-                for hit in next(part_hits):
-                    offer(hit.uri, hit.score * 0.98, hit.label)
-            for mention in self._lexical(text, kind, language):
-                offer(mention.uri, 1.0 + mention.confidence * 0.1 + (mention.end - mention.start) / 1000, mention.text)
-            if desc_hits:
-                scores = _with_descriptions(scores, desc_hits, beta)
-            ranked = sorted(scores.items(), key=lambda item: -item[1][0])[:k]
-            results.append([ConceptHit(uri, float(score), label) for uri, (score, label) in ranked])
-        return results
-
-    @staticmethod
-    def _text_language(text: str) -> str:
-        """'en' for a text long enough to tell that is English; 'sv' otherwise (short titles: both lexicons)."""
-        language, _ = detect_language(text, min_confidence=0.0) if len(text) > 20 else ("sv", 0.0)
-        return "en" if language == "en" else "sv"
-
-    def _lexical(self, text: str, kind: str, language: str) -> list[Mention]:
-        return [m for m in self.r.phrases.find(text, language) if m.kind == kind]
-
-
-def _with_descriptions(scores: dict[str, tuple[float, str]], described: list[ConceptHit],
-                       beta: float) -> dict[str, tuple[float, str]]:
-    """score + beta * description similarity. A concept outside the description hits gets the lowest of them
-    (an upper bound); one found only by its description enters just below the weakest label hit."""
-    by_uri = {hit.uri: hit.score for hit in described}
-    floor = min(by_uri.values())
-    fused = {uri: (score + beta * by_uri.get(uri, floor), label) for uri, (score, label) in scores.items()}
-    weakest = min((score for score, _ in scores.values()), default=0.0)
-    for hit in described:
-        if hit.uri not in fused:
-            fused[hit.uri] = (weakest - 0.02 + beta * hit.score, hit.label)
-    return fused
-
-
-def _search_by_language(index: LabelIndex, vectors: np.ndarray, k: int,
-                        languages: list[str]) -> list[list[ConceptHit]]:
-    """Search English texts against English labels (and descriptions) only, the others against every entry, in
-    two batches, results in input order."""
-    results: list[list[ConceptHit]] = [[] for _ in languages]
-    for english in (True, False):
-        rows = [i for i, lang in enumerate(languages) if (lang == "en") == english]
-        if rows:
-            found = index.search(vectors[rows], k=k, languages=("en", DESCRIPTION) if english else None)
-            for i, hits in zip(rows, found):
-                results[i] = hits
-    return results
-
+        """Rank taxonomy occupations for each job title (batched); see ``extractor.ranking``."""
+        return self._ranker.rank_occupations(titles, k)

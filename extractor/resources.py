@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from index.label_index import LabelIndex, build_label_index
+from index.label_index import LabelIndex, build_description_index, build_label_index
 from matcha.settings import Settings, get_settings
 from models.embedding import Encoder, get_encoder
 from extractor.language import detect_language
@@ -27,6 +27,7 @@ class Resources:
 
     def __init__(self, settings: Settings, progress: bool = False) -> None:
         self.settings = settings
+        self.progress = progress
         # The Swedish lexicon is project data that changes with the code: applied at load (idempotent).
         self.taxonomy: Taxonomy = with_lexicon(load_taxonomy(settings.taxonomy_dir))
         cache = settings.taxonomy_dir / "vectors"
@@ -40,6 +41,18 @@ class Resources:
                                                          EMBED_LANGUAGES, progress)
         self.occupation_index: LabelIndex = build_label_index(self.taxonomy, "occupation", self.encoder, cache,
                                                               EMBED_LANGUAGES, progress, descriptions=True)
+        self._skill_descriptions: LabelIndex | None = None
+        self._descriptions_lock = threading.Lock()
+
+    @property
+    def skill_descriptions(self) -> LabelIndex:
+        """Skill descriptions, for ranking skills against a sentence; embedded on first use (about 2 minutes on
+        2 cores, then cached), since extraction does not need them."""
+        with self._descriptions_lock:
+            if self._skill_descriptions is None:
+                self._skill_descriptions = build_description_index(
+                    self.taxonomy, "skill", self.encoder, self.settings.taxonomy_dir / "vectors", self.progress)
+            return self._skill_descriptions
 
     def _build_phrases(self, cache: Path) -> None:
         try:

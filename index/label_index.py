@@ -37,8 +37,8 @@ def entries_digest(entries: list[LabelEntry]) -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_key(model_name: str, kind: Kind, entries: list[LabelEntry]) -> str:
-    return f"vectors-{kind}-{model_slug(model_name)}-{entries_digest(entries)}"
+def cache_key(model_name: str, name: str, entries: list[LabelEntry]) -> str:
+    return f"vectors-{name}-{model_slug(model_name)}-{entries_digest(entries)}"
 
 
 class LabelIndex:
@@ -50,6 +50,23 @@ class LabelIndex:
         self.index = faiss.IndexFlatIP(vectors.shape[1])
         self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         self._selectors: dict[tuple[str, ...], faiss.SearchParameters | None] = {}
+        self._rows: dict[tuple[str, ...] | None, dict[str, np.ndarray]] = {}
+
+    def similarity(self, query: np.ndarray, uris: list[str],
+                   languages: tuple[str, ...] | None = None) -> np.ndarray:
+        """For one query vector: each concept's best score over its labels (in ``languages``); 0 for a concept
+        without such labels. Exact, for concepts that a search did not return."""
+        if languages not in self._rows:
+            by_uri: dict[str, list[int]] = {}
+            for i, entry in enumerate(self.entries):
+                if languages is None or entry.lang in languages:
+                    by_uri.setdefault(entry.uri, []).append(i)
+            self._rows[languages] = {uri: np.array(rows, dtype=np.int64) for uri, rows in by_uri.items()}
+        rows = self._rows[languages]
+        stored = faiss.rev_swig_ptr(self.index.get_xb(), self.index.ntotal * self.index.d).reshape(
+            self.index.ntotal, self.index.d)  # a view of the index's own vectors, not a copy
+        return np.array([float(np.max(stored[rows[uri]] @ query)) if uri in rows else 0.0 for uri in uris],
+                        dtype=np.float32)
 
     def _params(self, languages: tuple[str, ...] | None) -> faiss.SearchParameters | None:
         """Search parameters that keep only labels in ``languages`` (None: every label)."""
@@ -133,7 +150,20 @@ def build_label_index(taxonomy: Taxonomy, kind: Kind, encoder: Encoder, cache_di
     entries = [e for e in taxonomy.label_entries(kind) if e.lang in languages]
     if descriptions:
         entries += description_entries(taxonomy, kind)
-    key = cache_key(encoder.name, kind, entries)
+    return _cached_index(entries, kind, encoder, cache_dir, progress,
+                         {"taxonomy": taxonomy.version, "languages": list(languages)})
+
+
+def build_description_index(taxonomy: Taxonomy, kind: Kind, encoder: Encoder, cache_dir: Path,
+                            progress: bool = False) -> LabelIndex:
+    """Only the description entries of ``kind``, in a cache of their own (``vectors-KIND-descriptions-…``)."""
+    return _cached_index(description_entries(taxonomy, kind), f"{kind}-descriptions", encoder, cache_dir,
+                         progress, {"taxonomy": taxonomy.version})
+
+
+def _cached_index(entries: list[LabelEntry], name: str, encoder: Encoder, cache_dir: Path, progress: bool,
+                  meta_extra: dict) -> LabelIndex:
+    key = cache_key(encoder.name, name, entries)
     vectors_path, meta_path = cache_dir / f"{key}.npy", cache_dir / f"{key}.json"
     texts_path = cache_dir / f"{key}.texts.json.gz"
     if vectors_path.exists() and meta_path.exists():
@@ -141,11 +171,11 @@ def build_label_index(taxonomy: Taxonomy, kind: Kind, encoder: Encoder, cache_di
         if meta.get("count") == len(entries):
             return LabelIndex(entries, np.load(vectors_path).astype(np.float32))
         log.warning("label vector cache %s is stale; re-embedding", vectors_path.name)
-    prefix = f"vectors-{kind}-{model_slug(encoder.name)}-"
+    prefix = f"vectors-{name}-{model_slug(encoder.name)}-"
     known = _previous_vectors(cache_dir, prefix) if cache_dir.exists() else {}
     texts = [e.text for e in entries]
     new = sorted({t for t in texts if t not in known})
-    log.info("embedding %d new of %d %s labels with %s (cached)", len(new), len(entries), kind, encoder.name)
+    log.info("embedding %d new of %d %s labels with %s (cached)", len(new), len(entries), name, encoder.name)
     if new:
         known.update(zip(new, encoder.encode(new, progress=progress).astype(np.float16)))
     vectors = np.stack([known[t] for t in texts]).astype(np.float32) if texts else \
@@ -155,8 +185,7 @@ def build_label_index(taxonomy: Taxonomy, kind: Kind, encoder: Encoder, cache_di
     np.save(tmp, vectors.astype(np.float16))
     os.replace(tmp, vectors_path)
     texts_path.write_bytes(gzip.compress(json.dumps(texts).encode()))
-    meta_path.write_text(json.dumps({"count": len(entries), "model": encoder.name, "kind": kind,
-                                     "taxonomy": taxonomy.version, "languages": list(languages)}))
+    meta_path.write_text(json.dumps({"count": len(entries), "model": encoder.name, "kind": name, **meta_extra}))
     for stale in cache_dir.glob(f"{prefix}*"):  # older taxonomy or lexicon
         if not stale.name.startswith(key):
             stale.unlink(missing_ok=True)

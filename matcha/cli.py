@@ -51,8 +51,8 @@ def _finish_build(taxonomy) -> None:
     from extractor.resources import load_resources
 
     typer.echo(json.dumps({"taxonomy": taxonomy.name, "version": taxonomy.version, **taxonomy.counts()}))
-    typer.echo("embedding taxonomy labels (once; cached) ...", err=True)
-    load_resources(progress=True)
+    typer.echo("embedding taxonomy labels and skill descriptions (once; cached) ...", err=True)
+    load_resources(progress=True).skill_descriptions  # noqa: B018 - embedded now, not at the first benchmark
 
 
 @taxonomy_app.command("build")

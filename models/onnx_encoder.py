@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from pathlib import Path
 
 import numpy as np
@@ -71,10 +70,7 @@ class OnnxEncoder(Encoder):
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(int(meta["max_length"]))
         self.tokenizer.enable_padding(pad_id=int(meta["pad_id"]), pad_token=meta["pad_token"])
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = int(os.environ.get("MATCHA_ONNX_THREADS", "0"))  # 0: one per core
-        self.session = ort.InferenceSession(str(folder / "model.onnx"), options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
         self.inputs = [i.name for i in self.session.get_inputs()]
         log.info("loaded embedding model %s (%d-d, ONNX export in %s)", name, self.dim, folder)
 

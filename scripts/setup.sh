@@ -16,5 +16,5 @@ if ! .venv/bin/matcha taxonomy info >/dev/null 2>&1; then
   .venv/bin/matcha taxonomy build
 else
   # Rebuilds the label vectors and phrase caches only if the lexicon or model changed.
-  .venv/bin/python -c "from extractor.resources import load_resources; load_resources()"
+  .venv/bin/python -c "from extractor.resources import load_resources; load_resources().skill_descriptions"
 fi

@@ -86,6 +86,31 @@ def test_swedish_and_english_titles_rank_the_right_occupation(extractor):
     assert top[5] == "forklift operator"
 
 
+def test_skill_ranking_for_ad_sentences(extractor):
+    """Skills named in a sentence come first; a one-word alternative label ('data' is a label of statistics)
+    adds to a concept's similarity but does not put it first; Swedish sentences use the Swedish lexicon."""
+    sentences = ["Proficiency in one or more modern programming languages - Java and Javascript preferable",
+                 "Advanced knowledge of application data and infrastructure architecture disciplines",
+                 "Competent with developing multithreaded scalable concurrent applications.",
+                 "Du har erfarenhet av MIG/MAG-svetsning och truckkort."]
+    ranked = extractor.rank_skills(sentences, k=5)
+    labels = [[extractor.r.taxonomy.get(hit.uri).label("en") for hit in hits] for hits in ranked]
+    assert set(labels[0][:2]) == {"JavaScript", "Java (computer programming)"}
+    assert "statistics" not in labels[1][:3]
+    assert labels[2][0] == "use concurrent programming"
+    assert {"operate forklift", "perform metal inert gas welding"} <= set(labels[3][:3])
+    assert all(len(hits) == 5 and [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+               for hits in ranked)
+
+
+def test_label_similarity_agrees_with_search(resources):
+    vector = resources.encoder.encode(["welding steel pipes"])
+    hits = resources.skill_index.search(vector, k=5, languages=("en",))[0]
+    exact = resources.skill_index.similarity(vector[0], [h.uri for h in hits], ("en",))
+    assert exact.tolist() == pytest.approx([h.score for h in hits], abs=1e-5)
+    assert resources.skill_index.similarity(vector[0], ["no-such-uri"]).tolist() == [0.0]
+
+
 def _matcha(*args, stdin: bytes | None = None):
     return subprocess.run([sys.executable, "-m", "matcha.cli", *args], input=stdin, capture_output=True,
                           cwd=ROOT, timeout=300)

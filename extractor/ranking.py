@@ -1,0 +1,166 @@
+"""Ranking taxonomy concepts for short texts: skills for a sentence of an ad (the Decorte benchmark's task) and
+occupations for a job title (MELO, `matcha occupations`). Batched: one model call per list of texts.
+
+Skills. Each candidate (found by the whole sentence, by a phrase of it, by a taxonomy label occurring in it, or by
+its description) is scored
+
+    max(cos(sentence, concept's labels), PHRASE_FACTOR * cos(best phrase, concept's labels))
+    + PREFERRED_LABEL_BONUS if the concept's preferred label occurs in the sentence (OTHER_LABEL_BONUS for another
+      label of it)
+    + skill_description_weight * cos(sentence, "label. description")
+
+A label found in the text is strong evidence but not proof: one-word alternative labels ("data", "languages")
+name many things, so a label match adds to the similarity instead of putting the concept first. The constants
+were tuned on the Decorte validation sets (``../shared``) over a grid; results sit on a plateau around them
+(preferred bonus 0.4-0.7, other-label share 0.2-0.35, description weight 0.35).
+
+Occupations. Each occupation scores its best label similarity (a label found in the title puts it first), plus
+occupation_description_weight * its description similarity; plural titles are also tried in the singular.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from extractor.language import detect_language
+from extractor.linking import candidate_phrases
+from extractor.mentions import Mention
+from extractor.resources import Resources
+from index.label_index import DESCRIPTION, ConceptHit, LabelIndex
+from taxonomy.sources.registry_packages import singular_words as singular_title
+
+PHRASE_FACTOR = 0.9
+PREFERRED_LABEL_BONUS = 0.4
+OTHER_LABEL_BONUS = 0.14
+_POOL = 6  # candidates per source: k * _POOL from the whole text and its description, 2k per phrase
+
+
+def text_language(text: str) -> str:
+    """'en' for a text long enough to tell that is English; 'sv' otherwise (short titles: both lexicons)."""
+    language, _ = detect_language(text, min_confidence=0.0) if len(text) > 20 else ("sv", 0.0)
+    return "en" if language == "en" else "sv"
+
+
+def _label_languages(language: str) -> tuple[str, ...] | None:
+    return ("en",) if language == "en" else None
+
+
+def search_by_language(index: LabelIndex, vectors: np.ndarray, k: int,
+                       languages: list[str]) -> list[list[ConceptHit]]:
+    """Search English texts against English labels (and descriptions) only, the others against every entry, in
+    two batches, results in input order."""
+    results: list[list[ConceptHit]] = [[] for _ in languages]
+    for english in (True, False):
+        rows = [i for i, lang in enumerate(languages) if (lang == "en") == english]
+        if rows:
+            found = index.search(vectors[rows], k=k, languages=("en", DESCRIPTION) if english else None)
+            for i, hits in zip(rows, found):
+                results[i] = hits
+    return results
+
+
+class ConceptRanker:
+    def __init__(self, resources: Resources) -> None:
+        self.r = resources
+
+    def _lexical(self, text: str, kind: str, language: str) -> list[Mention]:
+        return [m for m in self.r.phrases.find(text, language) if m.kind == kind]
+
+    # -- skills ---------------------------------------------------------------------------------------------
+    def rank_skills(self, texts: list[str], k: int = 10) -> list[list[ConceptHit]]:
+        index, beta = self.r.skill_index, self.r.settings.skill_description_weight
+        languages = [text_language(t) for t in texts]
+        whole = self.r.encoder.encode(texts)
+        phrases = [candidate_phrases(t) for t in texts]
+        flat = [c.text for cands in phrases for c in cands]
+        flat_languages = [lang for lang, cands in zip(languages, phrases) for _ in cands]
+        part_hits = iter(search_by_language(index, self.r.encoder.encode(flat), 2 * k, flat_languages))
+        whole_hits = search_by_language(index, whole, k * _POOL, languages)
+        descriptions = self.r.skill_descriptions if beta else None
+        described = (descriptions.search(whole, k=k * _POOL) if descriptions is not None
+                     else [[] for _ in texts])
+        results = []
+        for i, (text, language) in enumerate(zip(texts, languages)):
+            label_score: dict[str, float] = {hit.uri: hit.score for hit in whole_hits[i]}
+            best_label = {hit.uri: hit.label for hit in whole_hits[i]}
+            phrase_score: dict[str, float] = {}
+            for _ in phrases[i]:
+                for hit in next(part_hits):
+                    if hit.score > phrase_score.get(hit.uri, -1.0):
+                        phrase_score[hit.uri] = hit.score
+                        best_label.setdefault(hit.uri, hit.label)
+            bonus: dict[str, float] = {}
+            for mention in self._lexical(text, "skill", language):
+                preferred = mention.confidence >= 0.95  # the phrase index's mark of a preferred label
+                bonus[mention.uri] = max(bonus.get(mention.uri, 0.0),
+                                         PREFERRED_LABEL_BONUS if preferred else OTHER_LABEL_BONUS)
+                best_label.setdefault(mention.uri, mention.text)
+            for hit in described[i]:
+                best_label.setdefault(hit.uri, hit.label)
+            uris = list(best_label)
+            missing = [u for u in uris if u not in label_score]
+            if missing:  # exact label similarity for concepts the whole-text search did not return
+                label_score.update(zip(missing, index.similarity(whole[i], missing,
+                                                                 _label_languages(language)).tolist()))
+            scores = np.array([max(label_score[u], PHRASE_FACTOR * phrase_score.get(u, 0.0)) + bonus.get(u, 0.0)
+                               for u in uris], dtype=np.float32)
+            if descriptions is not None and uris:
+                scores += beta * descriptions.similarity(whole[i], uris)
+            top = np.argsort(-scores, kind="stable")[:k]
+            results.append([ConceptHit(uris[j], float(scores[j]), best_label[uris[j]]) for j in top])
+        return results
+
+    # -- occupations ----------------------------------------------------------------------------------------
+    def rank_occupations(self, titles: list[str], k: int = 10) -> list[list[ConceptHit]]:
+        """Rank taxonomy occupations for each job title (batched). Titles are also tried in the singular
+        ("Welders" -> "welder"), since taxonomy labels are singular; each concept keeps its best score."""
+        ranked = self._rank_titles(titles, k)
+        plural = [i for i, title in enumerate(titles) if singular_title(title) != title]
+        singular = self._rank_titles([singular_title(titles[i]) for i in plural], k) if plural else []
+        for i, extra in zip(plural, singular):
+            best: dict[str, ConceptHit] = {}
+            for hit in (*ranked[i], *extra):
+                if hit.uri not in best or hit.score > best[hit.uri].score:
+                    best[hit.uri] = hit
+            ranked[i] = sorted(best.values(), key=lambda h: -h.score)[:k]
+        return ranked
+
+    def _rank_titles(self, titles: list[str], k: int) -> list[list[ConceptHit]]:
+        index = self.r.occupation_index
+        languages = [text_language(t) for t in titles]
+        whole = self.r.encoder.encode(titles)
+        # What an occupation *is* (its description) counts beside what it is called.
+        beta = self.r.settings.occupation_description_weight
+        described = index.search(whole, k=k * 6, languages=(DESCRIPTION,)) if beta else [[] for _ in titles]
+        results = []
+        for title, language, label_hits, desc_hits in zip(
+                titles, languages, search_by_language(index, whole, k * 3, languages), described):
+            scores: dict[str, tuple[float, str]] = {}
+
+            def offer(uri: str, score: float, label: str) -> None:
+                if uri not in scores or score > scores[uri][0]:
+                    scores[uri] = (score, label)
+
+            for hit in label_hits:
+                offer(hit.uri, hit.score, hit.label)
+            for mention in self._lexical(title, "occupation", language):
+                offer(mention.uri, 1.0 + mention.confidence * 0.1 + (mention.end - mention.start) / 1000, mention.text)
+            if desc_hits:
+                scores = _with_descriptions(scores, desc_hits, beta)
+            ranked = sorted(scores.items(), key=lambda item: -item[1][0])[:k]
+            results.append([ConceptHit(uri, float(score), label) for uri, (score, label) in ranked])
+        return results
+
+
+def _with_descriptions(scores: dict[str, tuple[float, str]], described: list[ConceptHit],
+                       beta: float) -> dict[str, tuple[float, str]]:
+    """score + beta * description similarity. A concept outside the description hits gets the lowest of them
+    (an upper bound); one found only by its description enters just below the weakest label hit."""
+    by_uri = {hit.uri: hit.score for hit in described}
+    floor = min(by_uri.values())
+    fused = {uri: (score + beta * by_uri.get(uri, floor), label) for uri, (score, label) in scores.items()}
+    weakest = min((score for score, _ in scores.values()), default=0.0)
+    for hit in described:
+        if hit.uri not in fused:
+            fused[hit.uri] = (weakest - 0.02 + beta * hit.score, hit.label)
+    return fused
