@@ -8,6 +8,11 @@ from dataclasses import dataclass
 _SPLIT = re.compile(r"[\n•·●▪■◦|;]+|(?<=[.!?])\s+|(?<=\w)[.:](?=\s)")
 _CLAUSE = re.compile(r",\s*|\s+(?:och|samt|and|&|eller|or|with|med)\s+|\s+[-–—]\s+|\(|\)", re.I)
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_TOKEN = re.compile(r"[\w+#/.-]*\w[+#]*")
+# Words that do not start or end a skill phrase: English stop words and the cue words of ads.
+_CUE_WORDS = frozenset("ability abilities able experience experienced knowledge understanding proficiency "
+                       "proficient skills skill strong good excellent solid advanced basic familiarity familiar "
+                       "preferred required plus".split())
 
 
 @dataclass(frozen=True)
@@ -52,4 +57,23 @@ def candidate_phrases(text: str, max_words: int = 12) -> list[Candidate]:
         if len(clauses) > 1:
             for c_start, c_end in clauses:
                 add(c_start, c_end)
+    return found
+
+
+def word_windows(text: str, max_words: int = 4) -> list[Candidate]:
+    """Every run of 1..``max_words`` words that neither starts nor ends with a stop or cue word (single words of
+    4+ letters): the short spans where a skill is named ("concurrent applications", "stakeholders")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
+    content = [t[2] not in STOP_WORDS and t[2] not in _CUE_WORDS and _WORD.search(t[2]) is not None
+               for t in tokens]
+    found: list[Candidate] = []
+    for i in range(len(tokens)):
+        if not content[i]:
+            continue
+        for j in range(i, min(i + max_words, len(tokens))):
+            if content[j] and (j > i or len(tokens[i][2]) >= 4):
+                start, end = tokens[i][0], tokens[j][1]
+                found.append(Candidate(start, end, text[start:end]))
     return found

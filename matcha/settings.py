@@ -40,7 +40,7 @@ class Settings(BaseSettings):
         0.5, description="Weight of the similarity of a job title to an occupation's description, added to its "
                          "label similarity when ranking occupations (0 turns it off).")
     skill_description_weight: float = Field(
-        0.35, description="Weight of the similarity of a sentence to a skill's description, added to its label "
+        0.75, description="Weight of the similarity of a sentence to a skill's description, added to its label "
                           "similarity when ranking skills for a sentence (0 turns it off).")
     data_dir: Path | None = Field(None, description="Folder of the store (SQLite) and the FAISS indexes; default "
                                                     "HOME. Separate from HOME so that tests and demos can use a "

