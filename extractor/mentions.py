@@ -15,12 +15,14 @@ import pickle
 from collections import defaultdict
 from dataclasses import astuple, dataclass
 from pathlib import Path
+from typing import Callable
 
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from index.label_index import entries_digest
-from models.nlp import normalise_phrases, normalised_doc
+from models.nlp import full_lemma_table, get_nlp, nlp_with_lemmas, normalise_phrases, normalised_doc
 from taxonomy.model import Kind, Taxonomy
 
 log = logging.getLogger(__name__)
@@ -69,30 +71,34 @@ class PhraseIndex:
         self.targets: dict[str, dict[str, list[PatternTarget]]] = {}
         self.max_words: dict[str, int] = {}
         self.single_terms: dict[str, dict[str, list[PatternTarget]]] = {}
+        self.nlp: dict[str, Language] = {}
         for lang in languages:
-            by_key = self._patterns_cached(taxonomy, lang, cache_dir) if cache_dir else self._patterns(taxonomy, lang)
-            self._build(by_key, lang)
+            if cache_dir is None:
+                self._build(self._patterns(taxonomy, lang), lang)
+                self.nlp[lang] = get_nlp(lang)
+                continue
+            digest = entries_digest([e for kind in ("skill", "occupation")
+                                     for e in taxonomy.label_entries(kind) if e.lang == lang])  # type: ignore[arg-type]
+            raw = _cached(cache_dir, f"phrases-{lang}", digest, lambda: {
+                k: [astuple(t) for t in v] for k, v in self._patterns(taxonomy, lang).items()})
+            self._build({key: [PatternTarget(*t) for t in targets] for key, targets in raw.items()}, lang)
+            lemmas = _cached(cache_dir, f"lemmas-{lang}", digest, lambda: self._compact_lemmas(lang))
+            self.nlp[lang] = nlp_with_lemmas(lang, lemmas)
 
-    @staticmethod
-    def _patterns_cached(taxonomy: Taxonomy, lang: str, cache_dir: Path) -> dict[str, list[PatternTarget]]:
-        """Lemmatised patterns, cached per exact set of labels (lemmatising 100k labels takes seconds)."""
-        entries = [e for kind in ("skill", "occupation") for e in taxonomy.label_entries(kind)  # type: ignore[arg-type]
-                   if e.lang == lang]
-        path = cache_dir / f"phrases-{lang}-{entries_digest(entries)}.pickle"
-        if path.exists():
-            with path.open("rb") as fh:  # written by this function, below: a trusted local cache
-                raw = pickle.load(fh)
-            return {key: [PatternTarget(*t) for t in targets] for key, targets in raw.items()}
-        by_key = PhraseIndex._patterns(taxonomy, lang)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump({k: [astuple(t) for t in v] for k, v in by_key.items()}, fh, protocol=5)
-        os.replace(tmp, path)
-        for stale in cache_dir.glob(f"phrases-{lang}-*.pickle"):  # built from other labels
-            if stale != path:
-                stale.unlink(missing_ok=True)
-        return by_key
+    def _compact_lemmas(self, lang: str) -> dict[str, str]:
+        """The forms of the full lemma table whose lemma can change a match: the form or its lemma is a pattern
+        word, or (Swedish) either ends in a compound term. For any other form, the full table's norm (its
+        lemma) and the compact table's (the form itself) are both unknown to the patterns, so matches are the
+        same with either table; a test checks this on real CVs."""
+        words = {word for key in self.targets[lang] for word in key.split(" ")}
+        terms = self.single_terms[lang]
+
+        def matters(word: str) -> bool:
+            return word in words or any(word[cut:] in terms
+                                        for cut in range(3, len(word) - MIN_COMPOUND_TERM + 1))
+
+        return {form: lemma for form, lemma in full_lemma_table(lang).items()
+                if matters(form.lower()) or matters(lemma.lower())}
 
     @staticmethod
     def _patterns(taxonomy: Taxonomy, lang: str) -> dict[str, list[PatternTarget]]:
@@ -141,7 +147,7 @@ class PhraseIndex:
         mentions: list[Mention] = []
         pattern_langs = [lang for lang in self.languages if lang == doc_lang or lang == "en"]
         for lang in pattern_langs:
-            doc = normalised_doc(text, lang)
+            doc = normalised_doc(text, self.nlp[lang])
             for span in self._spans(doc, lang):
                 for target in self.targets[lang][span.label_]:
                     if not _case_ok(span.text, target.label):
@@ -170,6 +176,25 @@ class PhraseIndex:
                                              target.kind, "compound", 0.7))
                     break
         return found
+
+
+def _cached(cache_dir: Path, prefix: str, digest: str, build: Callable[[], dict]) -> dict:
+    """A dict pickled under ``cache_dir`` per exact set of labels (``digest``), built when missing; caches of
+    other label sets are removed."""
+    path = cache_dir / f"{prefix}-{digest}.pickle"
+    if path.exists():
+        with path.open("rb") as fh:  # written below by this process or an earlier one: a trusted local cache
+            return pickle.load(fh)
+    value = build()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(value, fh, protocol=5)
+    os.replace(tmp, path)
+    for stale in cache_dir.glob(f"{prefix}-*.pickle"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    return value
 
 
 def _case_ok(text: str, label: str) -> bool:

@@ -1,4 +1,8 @@
-"""spaCy blank pipelines with lookup lemmatisers (no model download), and token normalisation."""
+"""spaCy blank pipelines with lookup lemmatisers (no model download), and token normalisation.
+
+The full Swedish lemma table of ``spacy-lookups-data`` has 660k forms and takes about 4 s to load; a pipeline can
+instead be given a compact table (only the forms that can change a match, see ``extractor.mentions``).
+"""
 
 from __future__ import annotations
 
@@ -12,15 +16,38 @@ from spacy.util import compile_infix_regex
 SUPPORTED = ("sv", "en")
 
 
-@lru_cache(maxsize=4)
-def get_nlp(lang: str) -> Language:
-    """Tokenizer + lookup lemmatiser for ``lang`` ('sv' or 'en'); hyphen compounds split into parts."""
+def _blank(lang: str) -> Language:
     nlp = spacy.blank(lang if lang in SUPPORTED else "en")
     # "MIG/MAG-svetsning" -> MIG / MAG - svetsning, so parts of compounds can match on their own.
     infixes = list(nlp.Defaults.infixes) + [r"(?<=[\w])[-/](?=[\w])"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def get_nlp(lang: str) -> Language:
+    """Tokenizer + lookup lemmatiser for ``lang`` ('sv' or 'en') with the full lemma table; hyphen compounds
+    split into parts."""
+    nlp = _blank(lang)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
+    return nlp
+
+
+def full_lemma_table(lang: str) -> dict[str, str]:
+    """Form -> lemma, as ``spacy-lookups-data`` ships it for ``lang``."""
+    paths = spacy.util.registry.lookups.get(lang if lang in SUPPORTED else "en")
+    return dict(spacy.util.load_language_data(paths["lemma_lookup"]))
+
+
+def nlp_with_lemmas(lang: str, lemmas: dict[str, str]) -> Language:
+    """The same pipeline as ``get_nlp(lang)``, with the lookup lemmatiser reading ``lemmas`` only."""
+    from spacy.lookups import Lookups
+
+    nlp = _blank(lang)
+    lookups = Lookups()
+    lookups.add_table("lemma_lookup", lemmas)
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize(lookups=lookups)
     return nlp
 
 
@@ -29,9 +56,9 @@ def norm(token_text: str, lemma: str) -> str:
     return (lemma or token_text).lower()
 
 
-def normalised_doc(text: str, lang: str) -> Doc:
+def normalised_doc(text: str, nlp: Language) -> Doc:
     """A Doc whose tokens' NORM attribute is the lower-cased lemma (what the phrase matchers use)."""
-    doc = get_nlp(lang)(text)
+    doc = nlp(text)
     for token in doc:
         token.norm_ = norm(token.text, token.lemma_)
     return doc

@@ -163,3 +163,25 @@ def test_cli_extract_from_stdin_and_occupations_jsonl_keep_order():
     lines = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert [line["query"] for line in lines] == titles
     assert all(len(line["results"]) == 3 and line["results"][0]["uri"].startswith("http") for line in lines)
+
+
+def test_compact_lemma_tables_give_the_same_mentions_as_the_full_ones(resources):
+    """Start-up loads only the lemma forms that can change a match; on real CVs and ads (Swedish inflections
+    and compounds included) the mentions are exactly those found with spaCy's full tables."""
+    from models.nlp import get_nlp
+
+    phrases = resources.phrases
+    texts = [SWEDISH_CV, ENGLISH_CV,
+             "Jag har arbetat som rörsvetsare; svetsningen av rören, truckkortet och undersköterskorna.",
+             "Vi söker lastbilschaufförer och CNC-operatörer med erfarenhet av svarvning och fräsningen."]
+    texts += [json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted((ROOT / "examples" / "ads").glob("*.json"))]
+    assert all(len(nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")) < 100_000
+               for nlp in phrases.nlp.values())
+    compact = [phrases.find(text, lang) for text in texts for lang in ("sv", "en")]
+    saved = phrases.nlp
+    try:
+        phrases.nlp = {lang: get_nlp(lang) for lang in saved}
+        full = [phrases.find(text, lang) for text in texts for lang in ("sv", "en")]
+    finally:
+        phrases.nlp = saved
+    assert sum(map(len, full)) > 40 and compact == full
