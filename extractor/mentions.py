@@ -13,9 +13,9 @@ import logging
 import os
 import pickle
 from collections import defaultdict
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -23,7 +23,7 @@ from spacy.util import filter_spans
 
 from index.label_index import entries_digest
 from models.nlp import full_lemma_table, get_nlp, nlp_with_lemmas, normalise_phrases, normalised_doc
-from taxonomy.model import Kind, Taxonomy
+from taxonomy.model import Kind, LabelEntry, Taxonomy
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,10 @@ _AMBIGUOUS = {
 MIN_COMPOUND_TERM = 5
 
 
-@dataclass(frozen=True)
-class PatternTarget:
+class PatternTarget(NamedTuple):
+    """What a pattern points to. The phrase index keeps these as plain tuples (read from its cache without
+    building 110k objects at start-up) and names their fields where a pattern matches."""
+
     uri: str
     kind: Kind
     preferred: bool
@@ -68,20 +70,22 @@ class PhraseIndex:
     def __init__(self, taxonomy: Taxonomy, languages: tuple[str, ...] = ("sv", "en"),
                  cache_dir: Path | None = None) -> None:
         self.languages = languages
-        self.targets: dict[str, dict[str, list[PatternTarget]]] = {}
+        self.targets: dict[str, dict[str, list[tuple]]] = {}  # key -> PatternTarget fields
         self.max_words: dict[str, int] = {}
-        self.single_terms: dict[str, dict[str, list[PatternTarget]]] = {}
+        self.single_terms: dict[str, dict[str, list[tuple]]] = {}
         self.nlp: dict[str, Language] = {}
+        entries = [(kind, e) for kind in ("skill", "occupation")
+                   for e in taxonomy.label_entries(kind)]  # type: ignore[arg-type]
         for lang in languages:
+            in_lang = [(kind, e) for kind, e in entries if e.lang == lang]
             if cache_dir is None:
-                self._build(self._patterns(taxonomy, lang), lang)
+                self._build(self._patterns(in_lang, lang), lang)
                 self.nlp[lang] = get_nlp(lang)
                 continue
-            digest = entries_digest([e for kind in ("skill", "occupation")
-                                     for e in taxonomy.label_entries(kind) if e.lang == lang])  # type: ignore[arg-type]
+            digest = entries_digest([e for _, e in in_lang])
             raw = _cached(cache_dir, f"phrases-{lang}", digest, lambda: {
-                k: [astuple(t) for t in v] for k, v in self._patterns(taxonomy, lang).items()})
-            self._build({key: [PatternTarget(*t) for t in targets] for key, targets in raw.items()}, lang)
+                k: [tuple(t) for t in v] for k, v in self._patterns(in_lang, lang).items()})
+            self._build(raw, lang)
             lemmas = _cached(cache_dir, f"lemmas-{lang}", digest, lambda: self._compact_lemmas(lang))
             self.nlp[lang] = nlp_with_lemmas(lang, lemmas)
 
@@ -101,20 +105,20 @@ class PhraseIndex:
                 if matters(form.lower()) or matters(lemma.lower())}
 
     @staticmethod
-    def _patterns(taxonomy: Taxonomy, lang: str) -> dict[str, list[PatternTarget]]:
+    def _patterns(labels: list[tuple[Kind, LabelEntry]], lang: str) -> dict[str, list[PatternTarget]]:
+        """Lemma-norm key -> targets, for the labels (of language ``lang``) worth matching."""
         entries: list[tuple[str, PatternTarget]] = []
-        for kind in ("skill", "occupation"):
-            for entry in taxonomy.label_entries(kind):  # type: ignore[arg-type]
-                if entry.lang != lang or len(entry.text) < 2 or len(entry.text.split()) > 10:
-                    continue
-                words = entry.text.split()
-                # Alternative English occupation labels of one word are mostly generic ("assistant").
-                if kind == "occupation" and lang == "en" and not entry.preferred and len(words) == 1:
-                    continue
-                if len(words) == 1 and entry.text.lower() in _AMBIGUOUS.get(lang, set()):
-                    continue
-                entries.append((entry.text, PatternTarget(entry.uri, kind, entry.preferred, entry.text,  # type: ignore[arg-type]
-                                                          lang)))
+        for kind, entry in labels:
+            if len(entry.text) < 2 or len(entry.text.split()) > 10:
+                continue
+            words = entry.text.split()
+            # Alternative English occupation labels of one word are mostly generic ("assistant").
+            if kind == "occupation" and lang == "en" and not entry.preferred and len(words) == 1:
+                continue
+            if len(words) == 1 and entry.text.lower() in _AMBIGUOUS.get(lang, set()):
+                continue
+            entries.append((entry.text, PatternTarget(entry.uri, kind, entry.preferred, entry.text,  # type: ignore[arg-type]
+                                                      lang)))
         norms = normalise_phrases([text for text, _ in entries], lang)
         by_key: dict[str, list[PatternTarget]] = defaultdict(list)
         for (text, target), norm in zip(entries, norms):
@@ -123,7 +127,7 @@ class PhraseIndex:
                 by_key[key].append(target)
         return dict(by_key)
 
-    def _build(self, by_key: dict[str, list[PatternTarget]], lang: str) -> None:
+    def _build(self, by_key: dict[str, list[tuple]], lang: str) -> None:
         self.targets[lang] = by_key
         self.max_words[lang] = max((key.count(" ") + 1 for key in by_key), default=1)
         self.single_terms[lang] = {k: v for k, v in by_key.items()
@@ -149,7 +153,7 @@ class PhraseIndex:
         for lang in pattern_langs:
             doc = normalised_doc(text, self.nlp[lang])
             for span in self._spans(doc, lang):
-                for target in self.targets[lang][span.label_]:
+                for target in map(PatternTarget._make, self.targets[lang][span.label_]):
                     if not _case_ok(span.text, target.label):
                         continue
                     confidence = 0.95 if target.preferred else 0.9
@@ -171,7 +175,7 @@ class PhraseIndex:
             for cut in range(3, len(word) - MIN_COMPOUND_TERM + 1):
                 targets = terms.get(word[cut:])
                 if targets:
-                    for target in targets:
+                    for target in map(PatternTarget._make, targets):
                         found.append(Mention(token.idx, token.idx + len(token.text), token.text, target.uri,
                                              target.kind, "compound", 0.7))
                     break
