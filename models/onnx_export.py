@@ -74,8 +74,11 @@ def export_onnx(name: str, folder: Path) -> Path:
     """Write the ONNX export of model ``name`` into ``folder`` and check it; on failure record why (so later
     starts do not try again for the same weights) and raise OnnxExportError."""
     fingerprint = model_fingerprint(name)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="export-", dir=folder))  # private: two processes may export at once
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix="export-", dir=folder))  # private: two processes may export at once
+    except OSError as exc:
+        raise OnnxExportError(f"cannot write an export to {folder}: {exc}") from exc
     try:
         original = SentenceTransformerEncoder(name, batch_size=8)
         model = original.model
@@ -98,12 +101,21 @@ def export_onnx(name: str, folder: Path) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, ModelNotFound):
             raise  # not a property of the model: nothing to record
+        if isinstance(exc, OSError):  # a full or read-only disk: try again next time
+            raise OnnxExportError(f"cannot write an export to {folder}: {exc}") from exc
         reason = str(exc) if isinstance(exc, OnnxExportError) else f"{type(exc).__name__}: {exc}"
-        (folder / EXPORT_META).write_text(json.dumps({"ok": False, "model": name, "fingerprint": fingerprint,
-                                                      "reason": reason}))
+        try:
+            (folder / EXPORT_META).write_text(json.dumps({"ok": False, "model": name, "fingerprint": fingerprint,
+                                                          "reason": reason}))
+        except OSError:
+            log.warning("could not record that %s cannot be exported", name)
         raise OnnxExportError(reason) from exc
-    for file in ("model.onnx", "tokenizer.json", EXPORT_META):  # export.json last: it makes the export count
-        os.replace(tmp / file, folder / file)
-    tmp.rmdir()
+    try:
+        for file in ("model.onnx", "tokenizer.json", EXPORT_META):  # export.json last: it makes the export count
+            os.replace(tmp / file, folder / file)
+        tmp.rmdir()
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OnnxExportError(f"cannot write an export to {folder}: {exc}") from exc
     log.info("exported %s to ONNX in %s (least cosine to the original %.6f)", name, folder, cosine)
     return folder

@@ -93,3 +93,14 @@ def test_a_missing_model_is_not_recorded_as_unsupported(tmp_path):
     with pytest.raises(ModelNotFound):
         get_encoder(str(tmp_path / "no-such-model-here"), 16, "auto", tmp_path / "models")
     assert not (export_folder(tmp_path / "models", str(tmp_path / "no-such-model-here")) / EXPORT_META).exists()
+
+
+def test_an_unwritable_models_folder_falls_back_without_recording(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the models folder would go")
+    get_encoder.cache_clear()
+    encoder = get_encoder(MODEL, 16, "auto", blocker / "models")
+    assert encoder.backend == "torch" and encoder.encode(["svetsare"]).shape == (1, 384)
+    get_encoder.cache_clear()
+    with pytest.raises(ModelNotFound, match="cannot write"):
+        get_encoder(MODEL, 16, "onnx", blocker / "models")
