@@ -49,8 +49,10 @@ def _label_languages(language: str) -> tuple[str, ...] | None:
 
 def _phrases(text: str) -> list[Candidate]:
     """Clauses of the text and its short word windows, each text once."""
-    seen: set[str] = set()
-    return [c for c in (*candidate_phrases(text), *word_windows(text)) if not (c.text in seen or seen.add(c.text))]
+    unique: dict[str, Candidate] = {}
+    for candidate in (*candidate_phrases(text), *word_windows(text)):
+        unique.setdefault(candidate.text, candidate)
+    return list(unique.values())
 
 
 def search_by_language(index: LabelIndex, vectors: np.ndarray, k: int,

@@ -56,13 +56,14 @@ class LabelIndex:
                    languages: tuple[str, ...] | None = None) -> np.ndarray:
         """For one query vector: each concept's best score over its labels (in ``languages``); 0 for a concept
         without such labels. Exact, for concepts that a search did not return."""
-        if languages not in self._rows:
+        key = None if languages is None else tuple(sorted(languages))  # as the search selectors are keyed
+        if key not in self._rows:
             by_uri: dict[str, list[int]] = {}
             for i, entry in enumerate(self.entries):
-                if languages is None or entry.lang in languages:
+                if key is None or entry.lang in key:
                     by_uri.setdefault(entry.uri, []).append(i)
-            self._rows[languages] = {uri: np.array(rows, dtype=np.int64) for uri, rows in by_uri.items()}
-        rows = self._rows[languages]
+            self._rows[key] = {uri: np.array(rows, dtype=np.int64) for uri, rows in by_uri.items()}
+        rows = self._rows[key]
         stored = faiss.rev_swig_ptr(self.index.get_xb(), self.index.ntotal * self.index.d).reshape(
             self.index.ntotal, self.index.d)  # a view of the index's own vectors, not a copy
         return np.array([float(np.max(stored[rows[uri]] @ query)) if uri in rows else 0.0 for uri in uris],
