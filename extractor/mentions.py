@@ -10,7 +10,6 @@ Swedish closed compounds that end in a known term ("rörsvetsning" -> "svetsning
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 from collections import defaultdict
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from index.label_index import entries_digest
+from matcha.atomic_files import atomic_write
 from models.nlp import full_lemma_table, get_nlp, nlp_with_lemmas, normalise_phrases, normalised_doc
 from taxonomy.model import Kind, LabelEntry, Taxonomy
 
@@ -190,11 +190,8 @@ def _cached(cache_dir: Path, prefix: str, digest: str, build: Callable[[], dict]
         with path.open("rb") as fh:  # written below by this process or an earlier one: a trusted local cache
             return pickle.load(fh)
     value = build()
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with tmp.open("wb") as fh:
+    with atomic_write(path) as fh:
         pickle.dump(value, fh, protocol=5)
-    os.replace(tmp, path)
     for stale in cache_dir.glob(f"{prefix}-*.pickle"):
         if stale != path:
             stale.unlink(missing_ok=True)

@@ -9,13 +9,13 @@ import gzip
 import hashlib
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from matcha.atomic_files import atomic_write, write_bytes_atomic
 from models.embedding import Encoder, model_slug
 from taxonomy.model import Kind, LabelEntry, Taxonomy
 
@@ -181,12 +181,11 @@ def _cached_index(entries: list[LabelEntry], name: str, encoder: Encoder, cache_
         known.update(zip(new, encoder.encode(new, progress=progress).astype(np.float16)))
     vectors = np.stack([known[t] for t in texts]).astype(np.float32) if texts else \
         np.zeros((0, encoder.dim), dtype=np.float32)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = vectors_path.with_suffix(".tmp.npy")
-    np.save(tmp, vectors.astype(np.float16))
-    os.replace(tmp, vectors_path)
-    texts_path.write_bytes(gzip.compress(json.dumps(texts).encode()))
-    meta_path.write_text(json.dumps({"count": len(entries), "model": encoder.name, "kind": name, **meta_extra}))
+    with atomic_write(vectors_path) as fh:
+        np.save(fh, vectors.astype(np.float16))
+    write_bytes_atomic(texts_path, gzip.compress(json.dumps(texts).encode()))
+    meta = {"count": len(entries), "model": encoder.name, "kind": name, **meta_extra}
+    write_bytes_atomic(meta_path, json.dumps(meta).encode())  # last: a cache counts as complete once it exists
     for stale in cache_dir.glob(f"{prefix}*"):  # older taxonomy or lexicon
         if not stale.name.startswith(key):
             stale.unlink(missing_ok=True)

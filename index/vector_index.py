@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import logging
 import math
-import os
 import threading
 import time
 from pathlib import Path
@@ -20,6 +19,8 @@ from typing import Callable
 
 import faiss
 import numpy as np
+
+from matcha.atomic_files import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -172,13 +173,8 @@ class VectorIndex:
             ids = np.fromiter(self.versions.keys(), dtype=np.int64, count=len(self.versions))
             versions = np.fromiter(self.versions.values(), dtype=np.int64, count=len(self.versions))
             meta = np.array([self.dim, self.generation, self.nprobe, self.trained_size], dtype=np.int64)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            with open(tmp, "wb") as handle:
+            with atomic_write(path) as handle:
                 np.savez(handle, index=data, ids=ids, versions=versions, meta=meta)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
 
     @classmethod
     def load(cls, path: Path, dim: int, exact_limit: int = 50_000, target_recall: float = 0.99) -> "VectorIndex":

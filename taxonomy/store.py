@@ -5,10 +5,10 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-import os
 from functools import lru_cache
 from pathlib import Path
 
+from matcha.atomic_files import write_bytes_atomic
 from taxonomy.model import Concept, Taxonomy
 
 log = logging.getLogger(__name__)
@@ -26,10 +26,8 @@ def save_taxonomy(taxonomy: Taxonomy, folder: Path) -> Path:
             "lexicon_hash": taxonomy.lexicon_hash, "groups": taxonomy.groups, "relations": taxonomy.relations,
             "concepts": [c.to_dict() for c in taxonomy.concepts.values()]}
     target = folder / FILE_NAME
-    tmp = target.with_suffix(".tmp")
-    with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=6) as fh:
-        json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
-    os.replace(tmp, target)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    write_bytes_atomic(target, gzip.compress(text.encode("utf-8"), compresslevel=6))
     log.info("saved taxonomy %s (%s) to %s", taxonomy.name, taxonomy.counts(), target)
     return target
 

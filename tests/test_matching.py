@@ -4,6 +4,9 @@ deletion, reload and concurrency. Ads are the Swedish and English examples in ex
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -234,11 +237,7 @@ def test_concurrent_adds_and_searches_lose_nothing(service):
         service.remove_ad(ad_id)
 
 
-def _matcha(tmp: Path, *args: str) -> "subprocess.CompletedProcess[bytes]":
-    import os
-    import subprocess
-    import sys
-
+def _matcha(tmp: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "MATCHA_DATA_DIR": str(tmp)}
     return subprocess.run([sys.executable, "-m", "matcha.cli", *args], capture_output=True, cwd=ROOT, env=env,
                           timeout=300)

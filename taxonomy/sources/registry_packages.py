@@ -14,7 +14,6 @@ import csv
 import io
 import json
 import logging
-import re
 import subprocess
 import sys
 import zipfile
