@@ -59,11 +59,8 @@ class CompetenceExtractor:
         skill_threshold = settings.skill_link_threshold if english else settings.other_language_link_threshold
         occupation_threshold = (settings.occupation_link_threshold if english
                                 else max(settings.occupation_link_threshold, settings.other_language_link_threshold))
-        # English text links to English labels only; Swedish and other texts to English and Swedish labels.
-        # (Description entries are for ranking titles, not for linking phrases.)
-        labels = ("en",) if english else ("en", "sv")
-        skills = self._skills(text, sections, mentions, candidates, vectors, skill_threshold, labels)
-        occupations = self._occupations(text, sections, mentions, candidates, vectors, occupation_threshold, labels)
+        skills = self._skills(text, sections, mentions, candidates, vectors, skill_threshold, english)
+        occupations = self._occupations(text, sections, mentions, candidates, vectors, occupation_threshold, english)
         return CompetenceProfile(
             language=language, language_confidence=round(confidence, 3), text=text, skills=skills,
             occupations=occupations, languages=find_languages(text, sections),
@@ -103,20 +100,25 @@ class CompetenceExtractor:
             match.confidence = round(min(0.99, match.confidence + 0.02 * (len(match.evidence) - 1)), 3)
         return sorted(found.values(), key=lambda m: (-m.confidence, m.evidence[0].start))
 
+    # Phrases link to labels only: description entries are for ranking short texts (``extractor.ranking``).
     def _skills(self, text, sections, mentions, candidates, vectors, threshold: float,
-                labels: tuple[str, ...] | None) -> list[ConceptMatch]:
+                english: bool) -> list[ConceptMatch]:
+        index = self.r.skill_index
         linked = []
-        for candidate, hits in zip(candidates, self.r.skill_index.search(vectors, k=2, languages=labels)):
+        labels = index.languages_for(english, descriptions=False)
+        for candidate, hits in zip(candidates, index.search(vectors, k=2, languages=labels)):
             linked.extend((candidate, h) for h in hits if h.score >= threshold)
         return self._concepts(text, sections, mentions, linked, "skill")
 
     def _occupations(self, text, sections, mentions, candidates, vectors, threshold: float,
-                     labels: tuple[str, ...] | None) -> list[ConceptMatch]:
+                     english: bool) -> list[ConceptMatch]:
+        index = self.r.occupation_index
         linked = []
         short = [(i, c) for i, c in enumerate(candidates)
                  if len(c.text.split()) <= 5 and section_at(sections, c.start) in _OCCUPATION_SECTIONS]
         if short:
-            hits = self.r.occupation_index.search(vectors[[i for i, _ in short]], k=1, languages=labels)
+            hits = index.search(vectors[[i for i, _ in short]], k=1,
+                                languages=index.languages_for(english, descriptions=False))
             linked = [(c, h[0]) for (_, c), h in zip(short, hits) if h and h[0].score >= threshold]
         return self._concepts(text, sections, mentions, linked, "occupation")
 

@@ -43,10 +43,6 @@ def text_language(text: str) -> str:
     return "en" if language == "en" else "sv"
 
 
-def _label_languages(language: str) -> tuple[str, ...] | None:
-    return ("en",) if language == "en" else None
-
-
 def _phrases(text: str) -> list[Candidate]:
     """Clauses of the text and its short word windows, each text once."""
     unique: dict[str, Candidate] = {}
@@ -57,13 +53,13 @@ def _phrases(text: str) -> list[Candidate]:
 
 def search_by_language(index: LabelIndex, vectors: np.ndarray, k: int,
                        languages: list[str]) -> list[list[ConceptHit]]:
-    """Search English texts against English labels (and descriptions) only, the others against every entry, in
-    two batches, results in input order."""
+    """Search English texts against English labels and descriptions, the others against every entry
+    (``LabelIndex.languages_for``), in two batches, results in input order."""
     results: list[list[ConceptHit]] = [[] for _ in languages]
     for english in (True, False):
         rows = [i for i, lang in enumerate(languages) if (lang == "en") == english]
         if rows:
-            found = index.search(vectors[rows], k=k, languages=("en", DESCRIPTION) if english else None)
+            found = index.search(vectors[rows], k=k, languages=index.languages_for(english, descriptions=True))
             for i, hits in zip(rows, found):
                 results[i] = hits
     return results
@@ -110,8 +106,8 @@ class ConceptRanker:
             uris = list(best_label)
             missing = [u for u in uris if u not in label_score]
             if missing:  # exact label similarity for concepts the whole-text search did not return
-                label_score.update(zip(missing, index.similarity(whole[i], missing,
-                                                                 _label_languages(language)).tolist()))
+                entries = index.languages_for(language == "en", descriptions=True)  # those searched above
+                label_score.update(zip(missing, index.similarity(whole[i], missing, entries).tolist()))
             scores = np.array([max(label_score[u], phrase_score.get(u, 0.0)) + bonus.get(u, 0.0)
                                for u in uris], dtype=np.float32)
             if descriptions is not None and uris:

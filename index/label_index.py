@@ -49,8 +49,18 @@ class LabelIndex:
         self.uris = np.array([e.uri for e in entries])
         self.index = faiss.IndexFlatIP(vectors.shape[1])
         self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        self.languages = frozenset(e.lang for e in entries)
         self._selectors: dict[tuple[str, ...], faiss.SearchParameters | None] = {}
         self._rows: dict[tuple[str, ...] | None, dict[str, np.ndarray]] = {}
+
+    def languages_for(self, english: bool, descriptions: bool) -> tuple[str, ...] | None:
+        """The entries a text is compared with: English text with English labels only (the taxonomy's other
+        languages add only noise to it), any other text with the labels of every language; description entries
+        ("label. description") only when ``descriptions``. None: every entry."""
+        wanted = {"en"} if english else self.languages - {DESCRIPTION}
+        if descriptions:
+            wanted |= self.languages & {DESCRIPTION}
+        return None if wanted >= self.languages else tuple(sorted(wanted))
 
     def similarity(self, query: np.ndarray, uris: list[str],
                    languages: tuple[str, ...] | None = None) -> np.ndarray:

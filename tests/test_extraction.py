@@ -3,9 +3,12 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from extractor.errors import InputError
+from index.label_index import DESCRIPTION, LabelIndex
+from taxonomy.model import LabelEntry
 from tests.conftest import ENGLISH_CV, ROOT, SWEDISH_CV, make_pdf
 
 MIG = "perform metal inert gas welding"
@@ -124,6 +127,26 @@ def test_label_similarity_agrees_with_search(resources):
     exact = resources.skill_index.similarity(vector[0], [h.uri for h in hits], ("en",))
     assert exact.tolist() == pytest.approx([h.score for h in hits], abs=1e-5)
     assert resources.skill_index.similarity(vector[0], ["no-such-uri"]).tolist() == [0.0]
+
+
+def test_which_labels_a_text_is_compared_with():
+    """English text meets English labels only; other texts meet every language; descriptions only on request."""
+    entries = [LabelEntry("welding", "en", "weld", True), LabelEntry("svetsning", "sv", "weld", True),
+               LabelEntry("لحام", "ar", "weld", True),
+               LabelEntry("welding. Joining metal by heat.", DESCRIPTION, "weld", False),
+               LabelEntry("cooking", "en", "cook", True)]
+    vectors = np.eye(5, dtype=np.float32)
+    index = LabelIndex(entries, vectors)
+    assert index.languages_for(english=True, descriptions=False) == ("en",)
+    assert index.languages_for(english=True, descriptions=True) == ("desc", "en")
+    assert index.languages_for(english=False, descriptions=False) == ("ar", "en", "sv")
+    assert index.languages_for(english=False, descriptions=True) is None
+    # A query that is closest to the Swedish label: found through it for other texts, not for English text.
+    query = np.array([[0.0, 0.9, 0.0, 0.0, 0.3]], dtype=np.float32)
+    english = index.search(query, k=2, languages=index.languages_for(english=True, descriptions=False))[0]
+    other = index.search(query, k=2, languages=index.languages_for(english=False, descriptions=False))[0]
+    assert [(h.uri, h.label) for h in english] == [("cook", "cooking"), ("weld", "welding")]
+    assert (other[0].uri, other[0].label, other[0].score) == ("weld", "svetsning", pytest.approx(0.9))
 
 
 def _matcha(*args, stdin: bytes | None = None):
