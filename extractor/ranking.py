@@ -160,8 +160,12 @@ class ConceptRanker:
 
 def _with_descriptions(scores: dict[str, tuple[float, str]], described: list[ConceptHit],
                        beta: float) -> dict[str, tuple[float, str]]:
-    """score + beta * description similarity. A concept outside the description hits gets the lowest of them
-    (an upper bound); one found only by its description enters just below the weakest label hit."""
+    """score + beta * description similarity, where a description counts only as far as it is among the
+    title's best description hits: a concept outside them gets the lowest of them, and one found only by its
+    description enters just below the weakest label hit. Computing every description similarity exactly instead
+    (as skill ranking does) measured MELO English success@10 0.866 against 0.863 but Norwegian 0.229 against
+    0.260: the English model's similarity between a Scandinavian title and an English description is mostly
+    noise, and the floor keeps that noise out."""
     by_uri = {hit.uri: hit.score for hit in described}
     floor = min(by_uri.values())
     fused = {uri: (score + beta * by_uri.get(uri, floor), label) for uri, (score, label) in scores.items()}
