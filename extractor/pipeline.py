@@ -114,11 +114,11 @@ class CompetenceExtractor:
                      english: bool) -> list[ConceptMatch]:
         index = self.r.occupation_index
         linked = []
+        labels = index.languages_for(english, descriptions=False)
         short = [(i, c) for i, c in enumerate(candidates)
                  if len(c.text.split()) <= 5 and section_at(sections, c.start) in _OCCUPATION_SECTIONS]
         if short:
-            hits = index.search(vectors[[i for i, _ in short]], k=1,
-                                languages=index.languages_for(english, descriptions=False))
+            hits = index.search(vectors[[i for i, _ in short]], k=1, languages=labels)
             linked = [(c, h[0]) for (_, c), h in zip(short, hits) if h and h[0].score >= threshold]
         return self._concepts(text, sections, mentions, linked, "occupation")
 

@@ -54,9 +54,10 @@ class LabelIndex:
         self._rows: dict[tuple[str, ...] | None, dict[str, np.ndarray]] = {}
 
     def languages_for(self, english: bool, descriptions: bool) -> tuple[str, ...] | None:
-        """The entries a text is compared with: English text with English labels only (the taxonomy's other
-        languages add only noise to it), any other text with the labels of every language; description entries
-        ("label. description") only when ``descriptions``. None: every entry."""
+        """The entries a text is compared with: English text with English labels only (other languages add only
+        noise to it), any other text with the labels of every language this index holds (those embedded:
+        ``extractor.resources.EMBED_LANGUAGES``); description entries ("label. description") only when
+        ``descriptions``. None: every entry."""
         wanted = {"en"} if english else self.languages - {DESCRIPTION}
         if descriptions:
             wanted |= self.languages & {DESCRIPTION}
