@@ -51,13 +51,17 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
 
 def find_languages(text: str, sections: list[Section]) -> list[LanguageSkill]:
     found: dict[str, LanguageSkill] = {}
-    for match in _LANG_RE.finditer(text):
+    matches = list(_LANG_RE.finditer(text))
+    for i, match in enumerate(matches):
         code = _NAME_TO_CODE[match[1].lower()]
         section = section_at(sections, match.start())
         line_start, line_end = _line_bounds(text, match.start())
         line = text[line_start:line_end]
-        # A language counts where the languages section lists it, or where a level is stated beside it.
-        tail = text[match.end():line_end][:60]
+        # A language counts where the languages section lists it, or where a level is stated beside it. Its
+        # level is what follows it up to the next language named in the line: in "Persiska (modersmål),
+        # svenska (B1)" the B1 is Swedish's, not Persian's.
+        next_start = matches[i + 1].start() if i + 1 < len(matches) else line_end
+        tail = text[match.end():min(line_end, next_start)][:60]
         cefr, native = None, False
         sfi, sas = _SFI_RE.search(line), _SAS_RE.search(line)
         if code == "sv" and sas:

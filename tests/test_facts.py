@@ -33,6 +33,20 @@ def test_svenska_som_andrasprak_and_explicit_cefr():
     assert languages["fa"].native
 
 
+def test_a_level_belongs_to_the_language_before_it():
+    for line, expected in [
+        ("Persiska (modersmål), svenska (B1), engelska (B2)", {"fa": ("C2", True), "sv": ("B1", False),
+                                                              "en": ("B2", False)}),
+        ("Bosniska (modersmål), svenska (B1), tyska (god)", {"bs": ("C2", True), "sv": ("B1", False),
+                                                            "de": ("B2", False)}),
+        ("Arabic (native); Swedish: A2, English - fluent", {"ar": ("C2", True), "sv": ("A2", False),
+                                                           "en": ("C1", False)}),
+    ]:
+        text, sections = _facts("Språk\n" + line + "\n")
+        languages = {l.language: (l.cefr, l.native) for l in find_languages(text, sections)}
+        assert languages == expected, line
+
+
 def test_education_level():
     text, sections = _facts(ENGLISH_CV)
     education = find_education(text, sections)
