@@ -33,3 +33,12 @@ def detect_language(text: str, min_confidence: float = 0.5) -> tuple[str, float]
     if best.value < min_confidence:
         return "unknown", float(best.value)
     return name, float(best.value)
+
+
+def english_share(text: str) -> float:
+    """The detector's confidence that ``text`` is English (0..1): a soft cue for short texts such as job
+    titles, whose language a few words cannot settle."""
+    if sum(ch.isalpha() for ch in text) < 3:
+        return 0.5
+    values = _detector().compute_language_confidence_values(text[:5000])
+    return next((float(v.value) for v in values if v.language == Language.ENGLISH), 0.0)

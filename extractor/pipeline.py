@@ -13,7 +13,7 @@ from extractor.linking import Candidate, candidate_phrases
 from extractor.mentions import Mention
 from extractor.profile import CompetenceProfile, ConceptMatch, Evidence
 from extractor.ranking import ConceptRanker
-from extractor.resources import Resources
+from extractor.resources import Reader, Resources
 from extractor.sections import Section, heading_name, section_at, split_sections
 from index.label_index import ConceptHit
 
@@ -53,14 +53,10 @@ class CompetenceExtractor:
         candidates = [c for c in candidate_phrases(text)
                       if len(c.text.split()) >= 2 and section_at(sections, c.start) not in _SKIP_SECTIONS
                       and heading_name(c.text) is None]
-        vectors = self.r.encoder.encode([c.text for c in candidates])
-        settings = self.r.settings
-        english = language == "en"
-        skill_threshold = settings.skill_link_threshold if english else settings.other_language_link_threshold
-        occupation_threshold = (settings.occupation_link_threshold if english
-                                else max(settings.occupation_link_threshold, settings.other_language_link_threshold))
-        skills = self._skills(text, sections, mentions, candidates, vectors, skill_threshold, english)
-        occupations = self._occupations(text, sections, mentions, candidates, vectors, occupation_threshold, english)
+        reader = self.r.reader(language)
+        vectors = reader.encoder.encode([c.text for c in candidates])
+        skills = self._skills(text, sections, mentions, candidates, vectors, reader)
+        occupations = self._occupations(text, sections, mentions, candidates, vectors, reader)
         return CompetenceProfile(
             language=language, language_confidence=round(confidence, 3), text=text, skills=skills,
             occupations=occupations, languages=find_languages(text, sections),
@@ -101,25 +97,20 @@ class CompetenceExtractor:
         return sorted(found.values(), key=lambda m: (-m.confidence, m.evidence[0].start))
 
     # Phrases link to labels only: description entries are for ranking short texts (``extractor.ranking``).
-    def _skills(self, text, sections, mentions, candidates, vectors, threshold: float,
-                english: bool) -> list[ConceptMatch]:
-        index = self.r.skill_index
+    def _skills(self, text, sections, mentions, candidates, vectors, reader: Reader) -> list[ConceptMatch]:
         linked = []
-        labels = index.languages_for(english, descriptions=False)
-        for candidate, hits in zip(candidates, index.search(vectors, k=2, languages=labels)):
-            linked.extend((candidate, h) for h in hits if h.score >= threshold)
+        hits = reader.skill_index.search(vectors, k=2, languages=reader.labels)
+        for candidate, found in zip(candidates, hits):
+            linked.extend((candidate, h) for h in found if h.score >= reader.skill_threshold)
         return self._concepts(text, sections, mentions, linked, "skill")
 
-    def _occupations(self, text, sections, mentions, candidates, vectors, threshold: float,
-                     english: bool) -> list[ConceptMatch]:
-        index = self.r.occupation_index
+    def _occupations(self, text, sections, mentions, candidates, vectors, reader: Reader) -> list[ConceptMatch]:
         linked = []
-        labels = index.languages_for(english, descriptions=False)
         short = [(i, c) for i, c in enumerate(candidates)
                  if len(c.text.split()) <= 5 and section_at(sections, c.start) in _OCCUPATION_SECTIONS]
         if short:
-            hits = index.search(vectors[[i for i, _ in short]], k=1, languages=labels)
-            linked = [(c, h[0]) for (_, c), h in zip(short, hits) if h and h[0].score >= threshold]
+            hits = reader.occupation_index.search(vectors[[i for i, _ in short]], k=1, languages=reader.labels)
+            linked = [(c, h[0]) for (_, c), h in zip(short, hits) if h and h[0].score >= reader.occupation_threshold]
         return self._concepts(text, sections, mentions, linked, "occupation")
 
     # -- ranking (benchmarks, search) -----------------------------------------------------------------------

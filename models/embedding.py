@@ -102,6 +102,10 @@ def get_encoder(name: str, batch_size: int = 128, backend: Backend = "torch",
     """The encoder for ``name``. ``onnx``/``auto`` use the ONNX export under ``models_dir`` when it matches the
     model; a missing or stale export is made first (once; ``onnx`` fails if that is impossible, ``auto`` falls
     back to sentence-transformers)."""
+    from models.e5_encoder import E5Encoder, is_e5
+
+    if is_e5(name):  # its own engine, whatever the back-end setting
+        return E5Encoder(batch_size)
     if backend == "torch" or models_dir is None:
         return SentenceTransformerEncoder(name, batch_size)
     from models.onnx_encoder import OnnxEncoder, OnnxExportMissing, OnnxUnsupported
