@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from taxonomy.esco_swedish import apply_esco_swedish, read_esco_swedish
 from taxonomy.lexicon import apply_lexicon, lexicon_hash, read_lexicon
 from taxonomy.model import Taxonomy
 from taxonomy.sources.esco_csv import import_esco_csv
@@ -19,6 +20,9 @@ log = logging.getLogger(__name__)
 
 
 def with_lexicon(taxonomy: Taxonomy) -> Taxonomy:
+    """ESCO's Swedish occupation labels (where the source has none), then matcha's Swedish lexicon: a concept's
+    Swedish preferred label is ESCO's where ESCO has one, the lexicon's first term otherwise."""
+    apply_esco_swedish(taxonomy, read_esco_swedish())
     rows = read_lexicon()
     applied = apply_lexicon(taxonomy, rows)
     taxonomy.lexicon_hash = lexicon_hash()

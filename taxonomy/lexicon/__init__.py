@@ -53,7 +53,9 @@ def read_lexicon(folder: Path = LEXICON_DIR) -> list[LexiconRow]:
 
 def lexicon_hash(folder: Path = LEXICON_DIR) -> str:
     digest = hashlib.sha256()
-    for path in lexicon_files(folder):
+    from taxonomy.esco_swedish import DATA_FILE
+
+    for path in (*lexicon_files(folder), DATA_FILE):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
