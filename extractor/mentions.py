@@ -23,6 +23,7 @@ from spacy.util import filter_spans
 from index.label_index import entries_digest
 from matcha.atomic_files import atomic_write
 from models.nlp import full_lemma_table, get_nlp, nlp_with_lemmas, normalise_phrases, normalised_doc
+from extractor.swedish_forms import compound_of_phrase, nominalisations, phrase_of_compound, weak_forms
 from taxonomy.model import Kind, LabelEntry, Taxonomy
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,10 @@ _AMBIGUOUS = {
            "montera", "reception", "träning", "tvätt"},
 }
 MIN_COMPOUND_TERM = 5
+# Bumped when the rules that build the cached patterns and lemma tables change (the label digest does not).
+_RULES_VERSION = "2"
+# Words that join two verbs sharing an object ("läste och tolkade ritningar") or two objects sharing a verb.
+_COORDINATORS = {"och", "samt", "eller", "and", "or", ","}
 
 
 class PatternTarget(NamedTuple):
@@ -83,10 +88,11 @@ class PhraseIndex:
                 self.nlp[lang] = get_nlp(lang)
                 continue
             digest = entries_digest([e for _, e in in_lang])
-            raw = _cached(cache_dir, f"phrases-{lang}", digest, lambda: {
+            raw = _cached(cache_dir, f"phrases{_RULES_VERSION}-{lang}", digest, lambda: {
                 k: [tuple(t) for t in v] for k, v in self._patterns(in_lang, lang).items()})
             self._build(raw, lang)
-            lemmas = _cached(cache_dir, f"lemmas-{lang}", digest, lambda: self._compact_lemmas(lang))
+            lemmas = _cached(cache_dir, f"lemmas{_RULES_VERSION}-{lang}", digest,
+                             lambda: self._compact_lemmas(lang))
             self.nlp[lang] = nlp_with_lemmas(lang, lemmas)
 
     def _compact_lemmas(self, lang: str) -> dict[str, str]:
@@ -101,8 +107,15 @@ class PhraseIndex:
             return word in words or any(word[cut:] in terms
                                         for cut in range(3, len(word) - MIN_COMPOUND_TERM + 1))
 
-        return {form: lemma for form, lemma in full_lemma_table(lang).items()
-                if matters(form.lower()) or matters(lemma.lower())}
+        table = full_lemma_table(lang)
+        compact = {form: lemma for form, lemma in table.items()
+                   if matters(form.lower()) or matters(lemma.lower())}
+        if lang == "sv":  # regular past tense of the labels' verbs, where the table lacks or misreads it
+            for word in words:
+                for form in weak_forms(word):
+                    if not table.get(form, "").endswith("a"):
+                        compact[form] = word
+        return compact
 
     @staticmethod
     def _patterns(labels: list[tuple[Kind, LabelEntry]], lang: str) -> dict[str, list[PatternTarget]]:
@@ -125,6 +138,12 @@ class PhraseIndex:
             key = " ".join(norm)
             if target not in by_key[key]:
                 by_key[key].append(target)
+        if lang == "sv":  # "lägga golv" <-> "golvläggning", where no label already has that form
+            derived = _derived_forms(entries)
+            for (text, target), norm in zip(derived, normalise_phrases([t for t, _ in derived], lang)):
+                key = " ".join(norm)
+                if key not in by_key:
+                    by_key[key].append(target._replace(preferred=False))
         return dict(by_key)
 
     def _build(self, by_key: dict[str, list[tuple]], lang: str) -> None:
@@ -147,12 +166,42 @@ class PhraseIndex:
                     break
         return filter_spans(spans)
 
+    def _coordinated(self, doc: Doc, lang: str) -> list[Span]:
+        """Phrases split by a coordination: two verbs sharing an object ("läste och tolkade ritningar" ->
+        "läsa ritningar") and one verb with a list of objects ("monterade fönster, dörrar och kök" -> "montera
+        kök"). The span runs from the verb to the end of the object, so the evidence shows both."""
+        table, longest = self.targets[lang], self.max_words[lang]
+        norms = [token.norm_ for token in doc]
+        spans = []
+
+        def longest_object(verb: int, first: int) -> None:
+            for n in range(min(longest - 1, len(norms) - first), 0, -1):
+                key = " ".join([norms[verb], *norms[first:first + n]])
+                if key in table:
+                    spans.append(Span(doc, verb, first + n, label=key))
+                    return
+
+        for i in range(len(norms) - 2):
+            if not doc[i].is_alpha:
+                continue
+            if norms[i + 1] in _COORDINATORS and doc[i + 2].is_alpha:  # verb and verb object
+                longest_object(i, i + 3)
+            for j in range(i + 2, min(i + 8, len(norms) - 1)):  # verb object, object and object
+                if doc[j].is_sent_start or norms[j] in {".", ";", ":"}:
+                    break
+                if norms[j] in _COORDINATORS and norms[j - 1] not in _COORDINATORS:
+                    longest_object(i, j + 1)
+        return spans
+
     def find(self, text: str, doc_lang: str) -> list[Mention]:
         mentions: list[Mention] = []
         pattern_langs = [lang for lang in self.languages if lang == doc_lang or lang == "en"]
         for lang in pattern_langs:
             doc = normalised_doc(text, self.nlp[lang])
-            for span in self._spans(doc, lang):
+            spans = self._spans(doc, lang)
+            plain = {span.label_ for span in spans}
+            spans += [span for span in self._coordinated(doc, lang) if span.label_ not in plain]
+            for span in spans:
                 for target in map(PatternTarget._make, self.targets[lang][span.label_]):
                     if not _case_ok(span.text, target.label):
                         continue
@@ -180,6 +229,21 @@ class PhraseIndex:
                                              target.kind, "compound", 0.7))
                     break
         return found
+
+
+def _derived_forms(entries: list[tuple[str, PatternTarget]]) -> list[tuple[str, PatternTarget]]:
+    """Swedish compounds of two-word verb phrase labels and verb phrases of compound labels, pointing to the
+    same concept: "lägga golv" -> "golvläggning", "blodprovstagning" -> "ta blodprov"."""
+    verbs = {noun: text.split()[0].lower() for text, _ in entries if len(text.split()) == 2
+             for noun in nominalisations(text.split()[0].lower())}
+    derived = []
+    for text, target in entries:
+        words = text.split()
+        if len(words) == 2:
+            derived.extend((form, target) for form in compound_of_phrase(text))
+        elif len(words) == 1 and len(text) >= 9:
+            derived.extend((form, target) for form in phrase_of_compound(text, verbs))
+    return derived
 
 
 def _cached(cache_dir: Path, prefix: str, digest: str, build: Callable[[], dict]) -> dict:

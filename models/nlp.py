@@ -37,7 +37,13 @@ def get_nlp(lang: str) -> Language:
 def full_lemma_table(lang: str) -> dict[str, str]:
     """Form -> lemma, as ``spacy-lookups-data`` ships it for ``lang``."""
     paths = spacy.util.registry.lookups.get(lang if lang in SUPPORTED else "en")
-    return dict(spacy.util.load_language_data(paths["lemma_lookup"]))
+    table = dict(spacy.util.load_language_data(paths["lemma_lookup"]))
+    if lang == "sv":  # past tense of strong verbs the table misses or misreads ("drog" -> "droga")
+        from extractor.swedish_forms import IRREGULAR_FORMS
+
+        table.update(IRREGULAR_FORMS)
+        table.update({"golv": "golv", "golvet": "golv", "golven": "golv"})  # not the verb "golva"
+    return table
 
 
 def nlp_with_lemmas(lang: str, lemmas: dict[str, str]) -> Language:
