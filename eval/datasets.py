@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,12 +52,22 @@ def _tsv(path: Path) -> list[list[str]]:
         return [line.rstrip("\n").split("\t") for line in fh if line.strip()]
 
 
-def read_melo(folder: Path) -> list[Example]:
+def in_part(key: str, part: tuple[int, int] | None) -> bool:
+    """Whether ``key`` falls in part i of n (a stable hash of the key), for tuning on one part and reporting on
+    another; None: every key."""
+    if part is None:
+        return True
+    i, n = part
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % n == i - 1
+
+
+def read_melo(folder: Path, part: tuple[int, int] | None = None) -> list[Example]:
     folder = Path(folder)
-    queries = {row[0]: row[1] for row in _tsv(folder / "queries.tsv")}
+    queries = {row[0]: row[1] for row in _tsv(folder / "queries.tsv") if in_part(row[0], part)}
     uri_of = {row[0]: row[1] for row in _tsv(folder / "concept_mapping.tsv")}
     gold: dict[str, set[str]] = {qid: set() for qid in queries}
     for row in _tsv(folder / "annotations.tsv"):
         if len(row) >= 4 and row[3].strip() != "0" and row[2] in uri_of:
-            gold.setdefault(row[0], set()).add(uri_of[row[2]])
+            if row[0] in gold:
+                gold[row[0]].add(uri_of[row[2]])
     return [Example(queries[qid], gold[qid], set()) for qid in queries]

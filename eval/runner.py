@@ -68,8 +68,28 @@ def run_skill_benchmarks(paths: list[Path], make_extractor: Callable, peer: str 
 
 
 def run_occupation_benchmarks(folders: list[Path], make_extractor: Callable, peer: str | None,
-                              report: Path | None, as_json: bool) -> None:
+                              report: Path | None, as_json: bool, part: tuple[int, int] | None = None) -> None:
     extractor = make_extractor()
-    benchmarks = [(Path(folder).name, read_melo(folder), "") for folder in folders]
+    suffix = f" (part {part[0]}/{part[1]})" if part else ""
+    benchmarks = [(Path(folder).name + suffix, read_melo(folder, part), "") for folder in folders]
     results, notes = _run(benchmarks, extractor.rank_occupations, "occupation", occupation_metrics, peer)
     _emit(results, notes, as_json, report, "matcha occupation normalisation benchmark")
+
+
+def run_cv_sets(folders: list[Path], make_extractor: Callable, report: Path | None, as_json: bool) -> None:
+    from eval.cv_sets import read_cv_set, score_cvs
+
+    extractor = make_extractor()
+    results, notes, details = {}, [], {}
+    for folder in folders:
+        cvs = read_cv_set(folder)
+        started = time.perf_counter()
+        scored = score_cvs(cvs, extractor.extract_text)
+        notes.append(f"{Path(folder).name}: {len(cvs)} CVs in {time.perf_counter() - started:.1f} s")
+        for half, figures in scored["figures"].items():
+            results[f"{Path(folder).name} ({half})"] = {"matcha": figures}
+        details[Path(folder).name] = scored["cvs"]
+        for cv in scored["cvs"]:
+            notes.append(f"{cv['id']}: {cv['tp']}/{cv['gold']} found, {cv['found'] - cv['tp']} extra; missed "
+                         f"{'; '.join(cv['missed']) or '-'}; extra {'; '.join(cv['extra']) or '-'}")
+    _emit(results, notes, as_json, report, "matcha profile extraction on labelled CVs")

@@ -22,6 +22,7 @@ LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
     "el": ("grekiska", "greek"), "bn": ("bengali", "bangla"), "ta": ("tamil",), "tl": ("tagalog", "filipino"),
 }
 _NAME_TO_CODE = {name: code for code, names in LANGUAGE_NAMES.items() for name in names}
+LANGUAGE_NAME_CODES = frozenset(_NAME_TO_CODE)
 _LANG_RE = re.compile(r"\b(" + "|".join(sorted(_NAME_TO_CODE, key=len, reverse=True)) + r")\b", re.I)
 
 # Words for a level, in the same line as the language: CEFR equivalents.

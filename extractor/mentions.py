@@ -42,7 +42,7 @@ _AMBIGUOUS = {
 }
 MIN_COMPOUND_TERM = 5
 # Bumped when the rules that build the cached patterns and lemma tables change (the label digest does not).
-_RULES_VERSION = "2"
+_RULES_VERSION = "3"
 # Words that join two verbs sharing an object ("läste och tolkade ritningar") or two objects sharing a verb.
 _COORDINATORS = {"och", "samt", "eller", "and", "or", ","}
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from extractor.documents import Limits, read_document
 from extractor.errors import InputError
-from extractor.facts import find_education, find_experience_years, find_languages, find_licences
+from extractor.facts import LANGUAGE_NAME_CODES, find_education, find_experience_years, find_languages, find_licences
 from extractor.language import detect_language
 from extractor.linking import Candidate, candidate_phrases
 from extractor.mentions import Mention
@@ -86,7 +86,8 @@ class CompetenceExtractor:
                                                section=section_at(sections, start)))
 
         for m in mentions:
-            if m.kind == kind:
+            # A language named is a language fact (with its level), not a skill, wherever the CV names it.
+            if m.kind == kind and m.text.lower() not in LANGUAGE_NAME_CODES:
                 add(m.uri, m.start, m.end, m.confidence, m.method)
         for candidate, hit in linked:
             add(hit.uri, candidate.start, candidate.end, round(hit.score, 3), "embedding")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from extractor.facts import LANGUAGE_NAME_CODES
 from extractor.language import detect_language, english_share
 from extractor.linking import Candidate, candidate_phrases, word_windows
 from extractor.mentions import Mention
@@ -70,7 +71,9 @@ class ConceptRanker:
         self.r = resources
 
     def _lexical(self, text: str, kind: str, language: str) -> list[Mention]:
-        return [m for m in self.r.phrases.find(text, language) if m.kind == kind]
+        """Taxonomy labels found in the text; language names are language facts, not skills."""
+        return [m for m in self.r.phrases.find(text, language)
+                if m.kind == kind and m.text.lower() not in LANGUAGE_NAME_CODES]
 
     # -- skills ---------------------------------------------------------------------------------------------
     def rank_skills(self, texts: list[str], k: int = 10) -> list[list[ConceptHit]]:
@@ -101,6 +104,9 @@ class ConceptRanker:
                 bonus[mention.uri] = max(bonus.get(mention.uri, 0.0),
                                          PREFERRED_LABEL_BONUS if preferred else OTHER_LABEL_BONUS)
                 best_label.setdefault(mention.uri, mention.text)
+                if language != "en":  # a Swedish label found verbatim: as a phrase identical to one of its labels
+                    # (the main model embeds English labels only, so it cannot tell this by similarity)
+                    phrase_score[mention.uri] = max(phrase_score.get(mention.uri, 0.0), PHRASE_FACTOR)
             for hit in described[i]:
                 best_label.setdefault(hit.uri, hit.label)
             uris = list(best_label)
@@ -193,12 +199,13 @@ def _top(scores: dict[str, tuple[float, str]], k: int) -> list[ConceptHit]:
 
 
 def _fuse(rankings: tuple[dict[str, tuple[float, str]], ...], weights: tuple[float, ...]) -> dict[str, tuple[float, str]]:
-    """Weighted reciprocal rank fusion; a label found in the title (score above 1) keeps a lead of 1."""
+    """Weighted reciprocal rank fusion; a label found in the title (score above 1) keeps its score as a lead, so
+    the longest label found still comes first."""
     fused: dict[str, tuple[float, str]] = {}
     for scores, weight in zip(rankings, weights):
         ordered = sorted(scores.items(), key=lambda item: -item[1][0])
         for rank, (uri, (score, label)) in enumerate(ordered):
-            value = weight / (RRF_K + rank + 1) + (1.0 if score >= 1.0 else 0.0)
+            value = weight / (RRF_K + rank + 1) + (score if score >= 1.0 else 0.0)
             before = fused.get(uri)
             fused[uri] = (value + (before[0] if before else 0.0), before[1] if before else label)
     return fused

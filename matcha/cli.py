@@ -80,17 +80,22 @@ def taxonomy_import(folder: Path = typer.Argument(..., help="Folder of the offic
 
 @taxonomy_app.command("info")
 def taxonomy_info() -> None:
-    """Counts of the built taxonomy and the Swedish lexicon."""
+    """Counts of the built taxonomy and the Swedish lexicon, and the share of concepts with a Swedish label per
+    ESCO top group."""
+    from taxonomy.build import with_lexicon
+    from taxonomy.coverage import language_coverage
     from taxonomy.lexicon import lexicon_stats, read_lexicon
-    from taxonomy.store import TaxonomyNotBuilt, load_taxonomy
+    from taxonomy.store import TaxonomyNotBuilt, load_taxonomy_file
 
     settings = get_settings()
     try:
-        taxonomy = load_taxonomy(settings.taxonomy_dir)
+        taxonomy = with_lexicon(load_taxonomy_file(settings.taxonomy_dir))
     except TaxonomyNotBuilt as exc:
         fail(str(exc))
     typer.echo(json.dumps({"name": taxonomy.name, "version": taxonomy.version, "source": taxonomy.source,
-                           **taxonomy.counts(), "swedish_lexicon": lexicon_stats(read_lexicon())}, indent=2))
+                           **taxonomy.counts(), "swedish_lexicon": lexicon_stats(read_lexicon()),
+                           "swedish_labels_by_group": language_coverage(taxonomy, "sv")}, indent=2,
+                          ensure_ascii=False))
 
 
 @taxonomy_app.command("resolve-lexicon")
@@ -205,15 +210,38 @@ def eval_skills(decorte: list[Path] = typer.Option(..., "--decorte", help="Decor
     run_skill_benchmarks(decorte, _extractor, peer, report, as_json)
 
 
+@eval_app.command("cvs")
+def eval_cvs(folder: list[Path] = typer.Option(..., "--set", help="A folder of labelled CVs (JSON)."),
+             as_json: bool = typer.Option(False, "--json"),
+             report: Optional[Path] = typer.Option(None, "--report", help="Write an HTML report here.")) -> None:
+    """Set-level precision, recall and F1 of the skills `extract` finds against hand-listed competences, per
+    half (tuning: ids 01-10, reporting: the rest) and overall."""
+    from eval.runner import run_cv_sets
+
+    run_cv_sets(folder, _extractor, report, as_json)
+
+
 @eval_app.command("occupations")
 def eval_occupations(melo: list[Path] = typer.Option(..., "--melo", help="A MELO task folder."),
                      as_json: bool = typer.Option(False, "--json"),
                      peer: Optional[str] = typer.Option(None, "--peer"),
-                     report: Optional[Path] = typer.Option(None, "--report")) -> None:
+                     report: Optional[Path] = typer.Option(None, "--report"),
+                     part: Optional[str] = typer.Option(None, "--part", help="Only part I of N of the queries "
+                                                        "(I/N, by a hash of the query id): tune on 1/2, report "
+                                                        "on 2/2.")) -> None:
     """acc@1, MRR and success@10 of occupation normalisation on the MELO benchmark format."""
     from eval.runner import run_occupation_benchmarks
 
-    run_occupation_benchmarks(melo, _extractor, peer, report, as_json)
+    parsed = None
+    if part:
+        try:
+            i, n = (int(x) for x in part.split("/"))
+        except ValueError:
+            raise typer.BadParameter("--part takes I/N, e.g. 1/2") from None
+        if not 1 <= i <= n:
+            raise typer.BadParameter("--part I/N needs 1 <= I <= N")
+        parsed = (i, n)
+    run_occupation_benchmarks(melo, _extractor, peer, report, as_json, parsed)
 
 
 from matcha.cli_matching import register  # noqa: E402 - the matching commands

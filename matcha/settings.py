@@ -40,7 +40,7 @@ class Settings(BaseSettings):
         0.88, description="Least cosine for embedding links in a text that is not English when MATCHA_MODEL_SV is "
                           "empty: the English-only model then reads it, and only near-identical phrases link.")
     sv_skill_link_threshold: float = Field(
-        0.93, description="Least cosine (MATCHA_MODEL_SV) for embedding-linked skills in a non-English profile. "
+        0.95, description="Least cosine (MATCHA_MODEL_SV) for embedding-linked skills in a non-English profile. "
                           "e5 similarities are compressed (unrelated short texts score about 0.8).")
     sv_occupation_link_threshold: float = Field(
         0.94, description="Least cosine (MATCHA_MODEL_SV) for embedding-linked occupations in a non-English "

@@ -28,10 +28,7 @@ def _blank(lang: str) -> Language:
 def get_nlp(lang: str) -> Language:
     """Tokenizer + lookup lemmatiser for ``lang`` ('sv' or 'en') with the full lemma table; hyphen compounds
     split into parts."""
-    nlp = _blank(lang)
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
-    return nlp
+    return nlp_with_lemmas(lang, full_lemma_table(lang))  # with matcha's corrections (labels and text agree)
 
 
 def full_lemma_table(lang: str) -> dict[str, str]:
@@ -65,8 +62,13 @@ def norm(token_text: str, lemma: str) -> str:
 def normalised_doc(text: str, nlp: Language) -> Doc:
     """A Doc whose tokens' NORM attribute is the lower-cased lemma (what the phrase matchers use)."""
     doc = nlp(text)
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup", {}) if "lemmatizer" in nlp.pipe_names \
+        else {}
     for token in doc:
-        token.norm_ = norm(token.text, token.lemma_)
+        lemma = token.lemma_
+        if lemma == token.text and token.is_title:  # "Läste" at a line's start: look up "läste" (not "MIG")
+            lemma = table.get(token.lower_, lemma)
+        token.norm_ = norm(token.text, lemma)
     return doc
 
 

@@ -25,9 +25,13 @@ def read_esco_swedish(path: Path = DATA_FILE) -> list[tuple[str, bool, str]]:
 def apply_esco_swedish(taxonomy: Taxonomy, rows: list[tuple[str, bool, str]]) -> int:
     """Add the rows' labels to concepts without Swedish labels; returns how many concepts got them."""
     without = {uri for uri, c in taxonomy.concepts.items() if "sv" not in c.labels and "sv" not in c.alt_labels}
+    owners: dict[str, set[str]] = {}
+    for uri, _, label in rows:
+        owners.setdefault(label.lower(), set()).add(uri)
     touched = set()
     for uri, preferred, label in rows:
-        if uri in without:
+        # An alternative label that names several occupations ("maskinoperatör") tells none of them apart.
+        if uri in without and (preferred or len(owners[label.lower()]) == 1):
             taxonomy.concepts[uri].add_label("sv", label, preferred=preferred)
             touched.add(uri)
     return len(touched)

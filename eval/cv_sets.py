@@ -1,0 +1,71 @@
+"""CV sets with complete hand-listed competences: what `extract` finds against what a coach would list.
+
+A set is a folder of JSON files, one per CV: ``{"id", "field", "text", "skills": [{"uri", "label",
+"evidence"}]}``. Scored per set half: the files whose id starts with 01-10 are the tuning half, the rest the
+reporting half (figures tuned on the first are reported on the second).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from extractor.profile import CompetenceProfile
+
+
+@dataclass
+class LabelledCv:
+    id: str
+    field: str
+    text: str
+    gold: set[str]
+    labels: dict[str, str]
+
+
+def read_cv_set(folder: Path) -> list[LabelledCv]:
+    cvs = []
+    for path in sorted(Path(folder).glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        skills = data.get("skills", [])
+        cvs.append(LabelledCv(data["id"], data.get("field", ""), data["text"], {s["uri"] for s in skills},
+                              {s["uri"]: s.get("label", "") for s in skills}))
+    return cvs
+
+
+def half_of(cv: LabelledCv, tuning_ids: int = 10) -> str:
+    number = int(cv.id.split("_", 1)[0]) if cv.id[:2].isdigit() else 0
+    return "tuning" if number <= tuning_ids else "reporting"
+
+
+def set_scores(found: set[str], gold: set[str]) -> tuple[int, int, int]:
+    """(true positives, found, gold)."""
+    return len(found & gold), len(found), len(gold)
+
+
+def score_cvs(cvs: list[LabelledCv], extract: Callable[[str], CompetenceProfile],
+              min_confidence: float = 0.0) -> dict:
+    """Micro-averaged precision, recall and F1 per half and overall, and each CV's misses and extras."""
+    totals: dict[str, list[int]] = {}
+    per_cv = []
+    for cv in cvs:
+        profile = extract(cv.text)
+        found = {s.uri: s.label for s in profile.skills if s.confidence >= min_confidence}
+        tp, n_found, n_gold = set_scores(set(found), cv.gold)
+        for key in (half_of(cv), "all"):
+            acc = totals.setdefault(key, [0, 0, 0])
+            acc[0] += tp
+            acc[1] += n_found
+            acc[2] += n_gold
+        per_cv.append({"id": cv.id, "half": half_of(cv), "tp": tp, "found": n_found, "gold": n_gold,
+                       "missed": sorted(cv.labels[u] for u in cv.gold - set(found)),
+                       "extra": sorted(label for u, label in found.items() if u not in cv.gold)})
+    figures = {}
+    for key, (tp, n_found, n_gold) in totals.items():
+        precision = tp / n_found if n_found else 0.0
+        recall = tp / n_gold if n_gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        figures[key] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+                        "n": sum(1 for cv in cvs if key == "all" or half_of(cv) == key)}
+    return {"figures": figures, "cvs": per_cv}
