@@ -20,7 +20,7 @@ from api.routes_cvs import router as cvs_router
 from api.schemas import Health, TaxonomyHit
 from extractor.errors import InputError
 from matcha.matching import MatchingService
-from matcha.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 from store.users import User, Users
 from taxonomy.search import search_labels
 

@@ -115,7 +115,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 def bench_size(size: int, queries: int, resources, scratch: Path) -> dict:  # noqa: ANN001
     from matcha.matching import MatchingService
-    from matcha.settings import get_settings
+    from core.settings import get_settings
 
     settings = get_settings().model_copy(update={"data_dir": scratch / f"ads-{size}", "database_url": ""})
     service = MatchingService(settings, resources)

@@ -31,7 +31,7 @@ def _start_server(scratch: Path):  # noqa: ANN202 - (url, service, stop)
     from api.app import create_app
     from api.demo import load_demo
     from matcha.matching import MatchingService
-    from matcha.settings import get_settings
+    from core.settings import get_settings
 
     settings = get_settings().model_copy(update={"data_dir": scratch, "database_url": ""})
     service = MatchingService(settings)

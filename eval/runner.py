@@ -14,7 +14,7 @@ from eval.datasets import Example, read_decorte, read_melo
 from eval.metrics import occupation_metrics, skill_metrics
 from eval.peer import PeerError, run_peer
 from eval.report import write_report
-from matcha.settings import get_settings
+from core.settings import get_settings
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ class Limits:
     max_zip_ratio: float = 200.0
 
     @classmethod
-    def from_settings(cls, settings) -> "Limits":  # noqa: ANN001 - matcha.settings.Settings
+    def from_settings(cls, settings) -> "Limits":  # noqa: ANN001 - core.settings.Settings
         return cls(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages,
                    max_chars=settings.max_text_chars, timeout_s=settings.parse_timeout_s)
 

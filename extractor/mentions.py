@@ -20,10 +20,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from index.label_index import entries_digest
-from matcha.atomic_files import atomic_write
+from extractor.label_index import entries_digest
+from core.atomic_files import atomic_write
 from models.nlp import full_lemma_table, get_nlp, nlp_with_lemmas, normalise_phrases, normalised_doc
-from extractor.swedish_forms import compound_of_phrase, nominalisations, phrase_of_compound, weak_forms
+from models.swedish_forms import compound_of_phrase, nominalisations, phrase_of_compound, weak_forms
 from taxonomy.model import Kind, LabelEntry, Taxonomy
 
 log = logging.getLogger(__name__)

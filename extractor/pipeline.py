@@ -12,10 +12,10 @@ from extractor.language import detect_language
 from extractor.linking import Candidate, candidate_phrases
 from extractor.mentions import Mention
 from extractor.profile import CompetenceProfile, ConceptMatch, Evidence
-from extractor.ranking import ConceptRanker
+from extractor.concept_ranking import ConceptRanker
 from extractor.resources import Reader, Resources
 from extractor.sections import Section, heading_name, section_at, split_sections
-from index.label_index import ConceptHit
+from extractor.label_index import ConceptHit
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ class CompetenceExtractor:
             match.confidence = round(min(0.99, match.confidence + 0.02 * (len(match.evidence) - 1)), 3)
         return sorted(found.values(), key=lambda m: (-m.confidence, m.evidence[0].start))
 
-    # Phrases link to labels only: description entries are for ranking short texts (``extractor.ranking``).
+    # Phrases link to labels only: description entries are for ranking short texts (``extractor.concept_ranking``).
     def _skills(self, text, sections, mentions, candidates, vectors, reader: Reader) -> list[ConceptMatch]:
         linked = []
         hits = reader.skill_index.search(vectors, k=2, languages=reader.labels)
@@ -116,9 +116,9 @@ class CompetenceExtractor:
 
     # -- ranking (benchmarks, search) -----------------------------------------------------------------------
     def rank_skills(self, texts: list[str], k: int = 10) -> list[list[ConceptHit]]:
-        """Rank taxonomy skills for each short text (a sentence of an ad); see ``extractor.ranking``."""
+        """Rank taxonomy skills for each short text (a sentence of an ad); see ``extractor.concept_ranking``."""
         return self._ranker.rank_skills(texts, k)
 
     def rank_occupations(self, titles: list[str], k: int = 10) -> list[list[ConceptHit]]:
-        """Rank taxonomy occupations for each job title (batched); see ``extractor.ranking``."""
+        """Rank taxonomy occupations for each job title (batched); see ``extractor.concept_ranking``."""
         return self._ranker.rank_occupations(titles, k)

@@ -8,9 +8,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.label_index import LabelIndex, build_description_index, build_label_index
-from matcha.settings import Settings, get_settings
-from models.embedding import Encoder, get_encoder
+from extractor.label_index import LabelIndex, build_description_index, build_label_index
+from core.settings import Settings, get_settings
+from models.embedding import get_encoder
+from models.encoders import Encoder
 from extractor.language import detect_language
 from extractor.mentions import PhraseIndex
 from taxonomy.build import with_lexicon

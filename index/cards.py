@@ -11,7 +11,7 @@ import numpy as np
 
 from extractor.profile import CompetenceProfile
 from extractor.requirements import required, split_requirements
-from index.label_index import LabelIndex
+from extractor.label_index import LabelIndex
 from store.records import MatchCard
 
 # Weights of the parts of a document vector.

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from extractor.profile import CompetenceProfile, Evidence
-from index.ranking import Scored
+from index.rerank import Scored
 from taxonomy.model import Taxonomy
 
 

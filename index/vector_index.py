@@ -20,7 +20,7 @@ from typing import Callable
 import faiss
 import numpy as np
 
-from matcha.atomic_files import atomic_write
+from core.atomic_files import atomic_write
 
 log = logging.getLogger(__name__)
 

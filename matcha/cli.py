@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 
 from matcha.cli_common import fail
-from matcha.settings import get_settings
+from core.settings import get_settings
 
 app = typer.Typer(help="matcha: competence extraction and matching (ESCO).", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -32,7 +32,7 @@ def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progre
 def _resources():
     from extractor.resources import load_resources
     from taxonomy.store import TaxonomyNotBuilt
-    from models.embedding import ModelNotFound
+    from models.encoders import ModelNotFound
 
     try:
         return load_resources()

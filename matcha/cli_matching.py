@@ -17,7 +17,7 @@ cvs_app = typer.Typer(help="CVs in the store (masked; personal details kept apar
 
 def _service(settings=None):  # noqa: ANN001, ANN202 - Settings | None -> MatchingService
     from matcha.matching import MatchingService
-    from models.embedding import ModelNotFound
+    from models.encoders import ModelNotFound
     from taxonomy.store import TaxonomyNotBuilt
 
     try:
@@ -40,7 +40,7 @@ def ads_add(files: list[Path] = typer.Argument(..., help="Ad files (.json, .txt,
     from extractor.documents import Limits
     from extractor.errors import InputError
     from matcha.ad_files import expand_paths, read_ads
-    from matcha.settings import get_settings
+    from core.settings import get_settings
 
     if kind not in ("job", "traineeship"):
         fail("--kind is job or traineeship")
@@ -182,7 +182,7 @@ users_app = typer.Typer(help="Users of the API and their bearer tokens.", no_arg
 def users_add(name: str = typer.Option(..., help="A name for the account (shown to admins only)."),
               role: str = typer.Option(..., help="participant | recruiter | admin")) -> None:
     """Make a user and print its bearer token (shown once; only its hash is stored)."""
-    from matcha.settings import get_settings
+    from core.settings import get_settings
     from store.database import Store
     from store.users import ROLES, Users
 
@@ -194,7 +194,7 @@ def users_add(name: str = typer.Option(..., help="A name for the account (shown 
 
 @users_app.command("list")
 def users_list() -> None:
-    from matcha.settings import get_settings
+    from core.settings import get_settings
     from store.database import Store
     from store.users import Users
 
@@ -211,7 +211,7 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
     import uvicorn
 
     from api.app import create_app
-    from matcha.settings import get_settings
+    from core.settings import get_settings
 
     settings = get_settings()
     if demo:

@@ -21,10 +21,10 @@ from extractor.resources import Resources, load_resources
 from index.cards import ConceptVectors, ad_card, card_vector, cv_card
 from index.collections import IndexedCollection
 from index.explain import Candidate, Match, explain
-from index.ranking import Ranker, Scored
+from index.rerank import Ranker, Scored
 from index.regions import municipalities_in
-from matcha.settings import Settings, get_settings
-from models.embedding import model_slug
+from core.settings import Settings, get_settings
+from models.encoders import model_slug
 from store.database import Store, encode_vector
 from store.records import Ad, AdIn, Cv, MatchCard
 

@@ -13,7 +13,7 @@ import threading
 
 import numpy as np
 
-from models.embedding import Encoder, ModelNotFound
+from models.encoders import Encoder, ModelNotFound
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ def full_lemma_table(lang: str) -> dict[str, str]:
     paths = spacy.util.registry.lookups.get(lang if lang in SUPPORTED else "en")
     table = dict(spacy.util.load_language_data(paths["lemma_lookup"]))
     if lang == "sv":  # past tense of strong verbs the table misses or misreads ("drog" -> "droga")
-        from extractor.swedish_forms import IRREGULAR_FORMS
+        from models.swedish_forms import IRREGULAR_FORMS
 
         table.update(IRREGULAR_FORMS)
         table.update({"golv": "golv", "golvet": "golv", "golven": "golv"})  # not the verb "golva"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.embedding import Encoder, resolve_model_path
+from models.encoders import Encoder, resolve_model_path
 
 log = logging.getLogger(__name__)
 

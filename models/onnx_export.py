@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.embedding import ModelNotFound, SentenceTransformerEncoder
+from models.encoders import ModelNotFound, SentenceTransformerEncoder
 from models.onnx_encoder import EXPORT_META, OnnxEncoder, model_fingerprint
 
 log = logging.getLogger(__name__)

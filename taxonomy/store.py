@@ -8,7 +8,7 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from matcha.atomic_files import write_bytes_atomic
+from core.atomic_files import write_bytes_atomic
 from taxonomy.model import Concept, Taxonomy
 
 log = logging.getLogger(__name__)

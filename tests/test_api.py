@@ -21,7 +21,7 @@ def app_env(resources, tmp_path_factory):
     from api.app import create_app
     from api.demo import load_demo
     from matcha.matching import MatchingService
-    from matcha.settings import get_settings
+    from core.settings import get_settings
     from store.users import Users
 
     settings = get_settings().model_copy(update={"data_dir": tmp_path_factory.mktemp("api"), "database_url": "",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matcha.atomic_files import atomic_write, write_bytes_atomic
+from core.atomic_files import atomic_write, write_bytes_atomic
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ import shutil
 import numpy as np
 import pytest
 
-from models.embedding import ModelNotFound, SentenceTransformerEncoder, export_folder, get_encoder, \
-    resolve_model_path
+from models.embedding import get_encoder
+from models.encoders import ModelNotFound, SentenceTransformerEncoder, export_folder, resolve_model_path
 from models.onnx_encoder import EXPORT_META, OnnxEncoder, OnnxExportMissing, OnnxUnsupported
 from models.onnx_export import export_onnx
 

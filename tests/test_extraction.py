@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from extractor.errors import InputError
-from index.label_index import DESCRIPTION, LabelIndex
+from extractor.label_index import DESCRIPTION, LabelIndex
 from taxonomy.model import LabelEntry
 from tests.conftest import ENGLISH_CV, ROOT, SWEDISH_CV, make_pdf
 

@@ -52,7 +52,7 @@ PERSON_B = dict(name="Erik Lindqvist", street="Kungsvägen 3", postcode="114 32"
 def service(resources, tmp_path_factory):
     from matcha.ad_files import expand_paths, read_ads
     from matcha.matching import MatchingService
-    from matcha.settings import get_settings
+    from core.settings import get_settings
 
     settings = get_settings().model_copy(update={"data_dir": tmp_path_factory.mktemp("matching"),
                                                  "database_url": ""})

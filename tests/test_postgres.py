@@ -18,7 +18,7 @@ def test_matching_flow_on_postgresql(resources, tmp_path):
     from sqlalchemy import create_engine
 
     from matcha.matching import MatchingService
-    from matcha.settings import get_settings
+    from core.settings import get_settings
     from store.database import metadata
     from store.records import AdIn
     from store.users import Users

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from index.cards import ConceptVectors
-from index.label_index import LabelIndex
-from index.ranking import Ranker
-from index.weights import RankingWeights
+from extractor.label_index import LabelIndex
+from index.rerank import Ranker
+from core.ranking_weights import RankingWeights
 from store.records import MatchCard
 from taxonomy.model import Concept, Taxonomy
 

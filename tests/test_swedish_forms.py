@@ -1,6 +1,6 @@
 """Swedish word forms that decide a match: past tense, compounds both ways (pure functions, no model)."""
 
-from extractor.swedish_forms import (IRREGULAR_FORMS, compound_of_phrase, nominalisations, phrase_of_compound,
+from models.swedish_forms import (IRREGULAR_FORMS, compound_of_phrase, nominalisations, phrase_of_compound,
                                      weak_forms)
 from models.nlp import full_lemma_table
 

@@ -105,7 +105,7 @@ def test_label_vectors_are_reused_after_an_edit(resources, tmp_path, caplog):
 
     import numpy as np
 
-    from index.label_index import build_label_index
+    from extractor.label_index import build_label_index
     from taxonomy.model import Concept, Taxonomy
 
     def taxonomy(extra: str | None) -> Taxonomy:
@@ -116,7 +116,7 @@ def test_label_vectors_are_reused_after_an_edit(resources, tmp_path, caplog):
         return Taxonomy("t", "1", "test", concepts=concepts)
 
     first = build_label_index(taxonomy(None), "skill", resources.encoder, tmp_path)
-    with caplog.at_level(logging.INFO, logger="index.label_index"):
+    with caplog.at_level(logging.INFO, logger="extractor.label_index"):
         second = build_label_index(taxonomy("svetsa stål"), "skill", resources.encoder, tmp_path)
     assert "embedding 1 new of 4 skill labels" in caplog.text
     rows = {e.text: i for i, e in enumerate(second.entries)}

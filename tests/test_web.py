@@ -27,7 +27,7 @@ def server(resources, tmp_path_factory):
     from api.app import create_app
     from api.demo import load_demo
     from matcha.matching import MatchingService
-    from matcha.settings import get_settings
+    from core.settings import get_settings
 
     settings = get_settings().model_copy(update={"data_dir": tmp_path_factory.mktemp("web"), "database_url": ""})
     service = MatchingService(settings, resources)

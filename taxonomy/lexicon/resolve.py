@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.embedding import Encoder
+from models.encoders import Encoder
 from taxonomy.lexicon import LEXICON_DIR, _kind_of, lexicon_files
 from taxonomy.model import Taxonomy
 

