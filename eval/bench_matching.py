@@ -5,13 +5,20 @@ nice-to-have skills drawn from the skills nearest that occupation, a municipalit
 level and a driving licence), in a scratch folder, through the same code as real ads from the card on (card ->
 vector -> store -> index). Prints, per size: build time, bytes per ad (index and store), match latency p50/p99 for
 top-10 on one CV (retrieval + re-ranking + explanations; the CV's extraction is done once, before timing), the same
-with a municipality filter, and recall@10 of the index against exact search."""
+with a municipality filter and with a kind + region filter, recall@10 of the index against exact search (unfiltered and
+filtered), the bench's peak memory and that of a fresh service process holding the index. ``backend``: ``faiss``
+(SQLite store) or ``pgvector`` (a local PostgreSQL with pgvector, ``store/pgserver.py``)."""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import os
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -113,11 +120,99 @@ def _percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.array(values), q))
 
 
-def bench_size(size: int, queries: int, resources, scratch: Path) -> dict:  # noqa: ANN001
-    from matcha.matching import MatchingService
-    from core.settings import get_settings
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from the parent across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    settings = get_settings().model_copy(update={"data_dir": scratch / f"ads-{size}", "database_url": ""})
+
+def _timed(service, profiles: list, **filters) -> list[float]:  # noqa: ANN001
+    latencies = []
+    for n, profile in enumerate(profiles):
+        chosen = {key: value(n) if callable(value) else value for key, value in filters.items()}
+        t = time.perf_counter()
+        service.match(profile=profile, k=10, **chosen)
+        latencies.append((time.perf_counter() - t) * 1000)
+    return latencies
+
+
+def _figures(name: str, latencies: list[float]) -> dict:
+    return {f"{name}p50_ms": round(statistics.median(latencies), 1),
+            f"{name}p99_ms": round(_percentile(latencies, 99), 1)}
+
+
+def _database(backend: str, scratch: Path, size: int) -> str:
+    """The store URL of one run: SQLite in the scratch folder, or a fresh database on a local pgvector server."""
+    if backend == "faiss":
+        return ""
+    from store.pgserver import fresh_database, start
+
+    return fresh_database(start(scratch / "pg"), f"bench_{size}")
+
+
+def _store_bytes(service, settings, backend: str) -> int:  # noqa: ANN001
+    if backend == "faiss":
+        return sum(p.stat().st_size for p in settings.state_dir.glob("matcha.db*"))
+    from sqlalchemy import text
+
+    with service.store.engine.connect() as conn:
+        return int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar())
+
+
+def _service_memory(settings, backend: str, queries: int = 20) -> dict:  # noqa: ANN001
+    """Peak RSS of a fresh service process (taxonomy, models and the index of every ad) answering matches."""
+    env = {**os.environ, "MATCHA_DATA_DIR": str(settings.state_dir), "MATCHA_DATABASE_URL": settings.database_url,
+           "MATCHA_VECTOR_BACKEND": backend}
+    done = subprocess.run([sys.executable, "-m", "eval.bench_matching", "--probe", str(queries)], env=env,
+                          capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def probe_service(queries: int) -> dict:
+    """In the child process of ``_service_memory``: start the service on the bench's store and match."""
+    from matcha.matching import MatchingService
+
+    started = time.perf_counter()
+    service = MatchingService()
+    loaded = time.perf_counter() - started
+    synthetic = SyntheticAds(service, seed=11)
+    for n in range(queries):
+        service.match(profile=synthetic.profile(as_ad=False)[0], k=10,
+                      municipality=MUNICIPALITIES[n % len(MUNICIPALITIES)] if n % 2 else None)
+    return {"service_start_s": round(loaded, 1), "service_peak_rss_mb": round(_peak_rss_mb())}
+
+
+def _recall(service, profiles: list, where: list) -> tuple[float, float]:  # noqa: ANN001
+    """Recall@10 of the index against exact search over the store's vectors, unfiltered and filtered."""
+    collection = service.collections["ads"]
+    ids, vectors, _ = service.store.vectors("ads", sorted(service.store.versions("ads")), service.concepts.dim)
+    ids = np.array(ids, dtype=np.int64)
+    query_vectors = np.stack([service._vector(cv_card(p), p.text) for p in profiles]).astype(np.float32)
+
+    def found(rows: list[list[tuple[int, float]]]) -> np.ndarray:
+        return np.array([[i for i, _ in row] + [-1] * (10 - len(row)) for row in rows])
+
+    plain = recall_at_k(found([collection.search(q, 10) for q in query_vectors]),
+                        exact_top_k(vectors, ids, query_vectors, 10))
+    hits, total = 0.0, 0
+    for q, f in zip(query_vectors, where):
+        allowed = np.isin(ids, service.store.filtered_ids("ads", f.kind, f.municipality, f.municipalities))
+        truth = exact_top_k(vectors[allowed], ids[allowed], q[None, :], 10)
+        hits += recall_at_k(found([collection.search(q, 10, f)]), truth) * truth.size
+        total += truth.size
+    return plain, hits / max(1, total)
+
+
+def bench_size(size: int, queries: int, resources, scratch: Path, backend: str = "faiss") -> dict:  # noqa: ANN001
+    from core.settings import get_settings
+    from index.search_types import SearchFilter
+    from matcha.matching import MatchingService
+
+    settings = get_settings().model_copy(update={
+        "data_dir": scratch / f"{backend}-{size}", "vector_backend": backend,
+        "database_url": _database(backend, scratch, size)})
     service = MatchingService(settings, resources)
     synthetic = SyntheticAds(service)
     started = time.perf_counter()
@@ -133,43 +228,38 @@ def bench_size(size: int, queries: int, resources, scratch: Path) -> dict:  # no
     stored = time.perf_counter() - started
     service.collections["ads"].sync()
     build = time.perf_counter() - started
-    index = service.collections["ads"].index
-    index_bytes = service.collections["ads"].path.stat().st_size
-    store_bytes = sum(p.stat().st_size for p in settings.state_dir.glob("matcha.db*"))
+    collection = service.collections["ads"]
+    index_bytes = collection.size_bytes()
+    store_bytes = _store_bytes(service, settings, backend)
+    if backend == "pgvector":
+        store_bytes -= index_bytes  # the database holds both
 
     # Queries: the two example CVs (extracted once, not timed) and synthetic CVs.
     profiles = [service.cv_profile(data=p.read_bytes())[0] for p in sorted(EXAMPLES.glob("cv_*.txt"))]
     profiles += [synthetic.profile(as_ad=False)[0] for _ in range(max(0, queries - len(profiles)))]
-    for profile in profiles[:5]:  # warm-up
-        service.match(profile=profile, k=10)
-    latencies, filtered = [], []
-    for profile in profiles:
-        t = time.perf_counter()
-        service.match(profile=profile, k=10)
-        latencies.append((time.perf_counter() - t) * 1000)
-    for profile in profiles[:50]:
-        t = time.perf_counter()
-        service.match(profile=profile, k=10, municipality=MUNICIPALITIES[len(filtered) % len(MUNICIPALITIES)])
-        filtered.append((time.perf_counter() - t) * 1000)
-
-    # Recall@10 of the index (IVF beyond the exact limit) against exact search, on the query CVs' vectors.
-    ids, vectors, _ = service.store.vectors("ads", list(service.store.versions("ads")), service.concepts.dim)
-    ids = np.array(ids, dtype=np.int64)
-    query_vectors = np.stack([service._vector(cv_card(p), p.text) for p in profiles])
-    truth = exact_top_k(vectors, ids, query_vectors, 10)
-    found = np.array([[i for i, _ in row] + [-1] * (10 - len(row)) for row in
-                      (index.search(q[None, :], 10)[0] for q in query_vectors)])
-    return {"ads": size, "index": index.kind, "nprobe": index.nprobe, "build_s": round(build, 1),
-            "store_s": round(stored, 1), "bytes_per_ad": round((index_bytes + store_bytes) / size),
-            "index_bytes_per_ad": round(index_bytes / size), "store_bytes_per_ad": round(store_bytes / size),
-            "queries": len(latencies), "p50_ms": round(statistics.median(latencies), 1),
-            "p99_ms": round(_percentile(latencies, 99), 1),
-            "filtered_p50_ms": round(statistics.median(filtered), 1),
-            "filtered_p99_ms": round(_percentile(filtered, 99), 1),
-            "recall@10": round(recall_at_k(found, truth), 4)}
+    _timed(service, profiles[:5])  # warm-up
+    place = lambda n: MUNICIPALITIES[n % len(MUNICIPALITIES)]  # noqa: E731
+    latencies = _timed(service, profiles)
+    by_place = _timed(service, profiles, municipality=place)
+    by_region = _timed(service, profiles[:100], kind="job", region="Stockholms län")
+    recall, filtered_recall = _recall(service, profiles, [SearchFilter(municipality=place(n))
+                                                          for n in range(len(profiles))])
+    result = {"ads": size, "backend": backend, "index": getattr(getattr(collection, "index", None), "kind", "hnsw"),
+              "nprobe": getattr(getattr(collection, "index", None), "nprobe", None),
+              "build_s": round(build, 1), "store_s": round(stored, 1), "index_s": round(build - stored, 1),
+              "bytes_per_ad": round((index_bytes + store_bytes) / size),
+              "index_bytes": index_bytes, "index_bytes_per_ad": round(index_bytes / size),
+              "store_bytes_per_ad": round(store_bytes / size), "queries": len(latencies),
+              **_figures("", latencies), **_figures("filtered_", by_place), **_figures("region_kind_", by_region),
+              "recall@10": round(recall, 4), "filtered_recall@10": round(filtered_recall, 4)}
+    del service, collection
+    gc.collect()
+    result["bench_peak_rss_mb"] = round(_peak_rss_mb())
+    result.update(_service_memory(settings, backend))
+    return result
 
 
-def run_bench(sizes: list[int], queries: int = 200, keep: Path | None = None) -> list[dict]:
+def run_bench(sizes: list[int], queries: int = 200, keep: Path | None = None, backend: str = "faiss") -> list[dict]:
     from extractor.resources import load_resources
 
     resources = load_resources()
@@ -177,7 +267,7 @@ def run_bench(sizes: list[int], queries: int = 200, keep: Path | None = None) ->
         scratch = keep or Path(tmp)
         results = []
         for size in sizes:
-            result = bench_size(size, queries, resources, scratch)
+            result = bench_size(size, queries, resources, scratch, backend)
             log.info("bench: %s", json.dumps(result))
             results.append(result)
         return results
@@ -185,4 +275,7 @@ def run_bench(sizes: list[int], queries: int = 200, keep: Path | None = None) ->
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO)
-    print(json.dumps(run_bench([10_000, 100_000]), indent=2))
+    if sys.argv[1:2] == ["--probe"]:
+        print(json.dumps(probe_service(int(sys.argv[2]))))
+    else:
+        print(json.dumps(run_bench([10_000, 100_000]), indent=2))

@@ -1,4 +1,5 @@
-"""One FAISS index per store collection (ads, CVs), persisted under MATCHA_HOME and kept in step with the store.
+"""The FAISS back-end (``index/search_types.py``): one index per collection (ads, CVs), persisted under
+MATCHA_HOME and kept in step with the store.
 
 The store is the truth; the index follows it. ``sync`` compares the store's generation counter with the one the
 index was saved at and, where they differ, applies exactly the rows whose version changed (added, updated,
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.search_types import SearchFilter
 from index.vector_index import VectorIndex
 from store.database import Store
 from store.records import Collection
@@ -20,11 +22,18 @@ log = logging.getLogger(__name__)
 
 
 class IndexedCollection:
+    backend = "faiss"
+
     def __init__(self, store: Store, collection: Collection, path: Path, dim: int, exact_limit: int,
                  target_recall: float) -> None:
         self.store, self.collection, self.path, self.dim = store, collection, path, dim
         self.index = VectorIndex.load(path, dim, exact_limit, target_recall)
+        self.index.exact_vectors = self._exact_vectors
         self.sync()
+
+    def _exact_vectors(self, ids: list[int]) -> tuple[list[int], np.ndarray]:
+        found, vectors, _ = self.store.vectors(self.collection, ids, self.dim)
+        return found, vectors
 
     def _all_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         ids, vectors, _ = self.store.vectors(self.collection, list(self.store.versions(self.collection)), self.dim)
@@ -51,6 +60,16 @@ class IndexedCollection:
                      self.index.kind, len(ids), len([i for i in stale if i not in versions]))
             return True
 
-    def search(self, vector: np.ndarray, k: int, allowed: list[int] | None = None) -> list[tuple[int, float]]:
+    def search(self, vector: np.ndarray, k: int, where: SearchFilter | None = None) -> list[tuple[int, float]]:
+        """Top ``k`` (id, cosine); a filter becomes an id selector inside the FAISS search. The compressed (IVF)
+        form returns more candidates, re-scored by the store's exact vectors."""
         self.sync()
+        allowed = (self.store.filtered_ids(self.collection, where.kind, where.municipality, where.municipalities)
+                   if where else None)
         return self.index.search(vector[None, :], k, allowed)[0]
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def size_bytes(self) -> int:
+        return self.path.stat().st_size if self.path.exists() else 0

@@ -1,11 +1,13 @@
 """A FAISS index of item vectors (ads or CVs) keyed by store id: add, update and delete without a rebuild,
 saved atomically, reloaded on start and brought up to date with the store (the source of truth).
 
-Up to ``exact_limit`` items the search is exact (``IndexIDMap2(IndexFlatIP)``). Beyond it the index becomes an
-IVF index (``IndexIVFFlat``, inner product), which supports removal by id; its ``nprobe`` is tuned at build time
-until recall@10 against exact search reaches ``target_recall`` on queries new to the index (left-out items and
-midpoints of item pairs), then doubled as a margin. The IVF index is retrained when it has
-grown to four times the size it was trained at."""
+Up to ``exact_limit`` items the search is exact (``IndexIDMap2(IndexFlatIP)``). Beyond it the index becomes a
+compressed IVF index (``IndexIVFScalarQuantizer``, 8 bits per dimension: a quarter of the float32 size, 1M
+384-d items in about 400 MB), which supports removal by id. Its candidates are re-scored by the exact vectors
+(``exact_rerank``: the store's, in ``index/collections.py``), and its ``nprobe`` is tuned at build time, with that
+re-scoring, until recall@10 against exact search reaches ``target_recall`` on queries new to the index (left-out
+items and midpoints of item pairs), then doubled as a margin. The IVF index is retrained when it has grown to four
+times the size it was trained at."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import faiss
 import numpy as np
 
 from core.atomic_files import atomic_write
+from index.search_types import candidates, exact_rerank
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +32,22 @@ def _ids(ids: list[int] | np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(ids, dtype=np.int64)
 
 
-def exact_top_k(vectors: np.ndarray, ids: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
-    """Exact top-k ids by inner product (numpy), best first: the reference for recall."""
-    scores = queries @ vectors.T
+def exact_top_k(vectors: np.ndarray, ids: np.ndarray, queries: np.ndarray, k: int,
+                chunk: int = 100_000) -> np.ndarray:
+    """Exact top-k ids by inner product (numpy), best first: the reference for recall. Items are scored in chunks,
+    so a million items never make a queries x items matrix."""
     k = min(k, len(ids))
-    top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    order = np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1)
-    return ids[np.take_along_axis(top, order, axis=1)]
+    best_scores = np.full((len(queries), 0), -np.inf, dtype=np.float32)
+    best_ids = np.zeros((len(queries), 0), dtype=np.int64)
+    for start in range(0, len(ids), chunk):
+        scores = np.concatenate([best_scores, queries @ vectors[start:start + chunk].T], axis=1)
+        found = np.concatenate([best_ids, np.broadcast_to(ids[start:start + chunk], (len(queries),
+                                                                                    len(ids[start:start + chunk])))],
+                               axis=1)
+        top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        best_scores, best_ids = np.take_along_axis(scores, top, axis=1), np.take_along_axis(found, top, axis=1)
+    order = np.argsort(-best_scores, axis=1, kind="stable")
+    return np.take_along_axis(best_ids, order, axis=1)
 
 
 def recall_at_k(found: np.ndarray, truth: np.ndarray) -> float:
@@ -53,6 +65,8 @@ class VectorIndex:
         self.nprobe = 0
         self.trained_size = 0
         self.lock = threading.RLock()
+        # (ids -> the ids found and their float32 vectors): candidates of the compressed form are re-scored by them
+        self.exact_vectors: Callable[[list[int]], tuple[list[int], np.ndarray]] | None = None
         self.index: faiss.Index = self._flat()
 
     def _flat(self) -> faiss.Index:
@@ -71,10 +85,19 @@ class VectorIndex:
             return
         vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.dim)
         with self.lock:
-            known = [i for i in ids if i in self.versions]
-            if known:
-                self.index.remove_ids(_ids(known))
-            self.index.add_with_ids(vectors, _ids(ids))
+            if self.kind == "flat" and len(self.versions.keys() | set(ids)) > self.exact_limit:
+                # Past the exact limit: train the IVF index on the flat items and the new ones together, without
+                # adding the new ones to the flat index first (a million float32 vectors is 1.5 GB a copy).
+                new = set(ids)
+                old_ids, old_vectors = self.all_vectors()
+                keep = np.array([i not in new for i in old_ids.tolist()], dtype=bool)
+                self.build_ivf(np.concatenate([old_ids[keep], _ids(ids)]),
+                               np.concatenate([old_vectors[keep], vectors]))
+            else:
+                known = [i for i in ids if i in self.versions]
+                if known:
+                    self.index.remove_ids(_ids(known))
+                self.index.add_with_ids(vectors, _ids(ids))
             for i, version in zip(ids, versions or [1] * len(ids)):
                 self.versions[int(i)] = int(version)
             self._maybe_rebuild()
@@ -111,11 +134,14 @@ class VectorIndex:
         n = len(ids)
         nlist = int(min(4096, max(16, 2 * math.sqrt(n))))
         quantizer = faiss.IndexFlatIP(self.dim)
-        ivf = faiss.IndexIVFFlat(quantizer, self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        ivf = faiss.IndexIVFScalarQuantizer(quantizer, self.dim, nlist, faiss.ScalarQuantizer.QT_8bit,
+                                            faiss.METRIC_INNER_PRODUCT)
         rng = np.random.default_rng(seed)
         sample = vectors[rng.choice(n, size=min(n, 40 * nlist), replace=False)]
         ivf.train(sample)
-        ivf.add_with_ids(vectors, _ids(ids))
+        for start in range(0, n, 100_000):
+            ivf.add_with_ids(vectors[start:start + 100_000], _ids(ids[start:start + 100_000]))
+        position = {int(i): p for p, i in enumerate(ids.tolist())}
         # Tuning queries that are new to the index, like a CV is: leave-one-out items (their own entry is
         # ignored) and midpoints of two random items (a profile that spans two fields).
         picks = rng.choice(n, size=min(n, 200), replace=False)
@@ -128,19 +154,27 @@ class VectorIndex:
         def top10(found: np.ndarray) -> np.ndarray:
             return np.array([[i for i in row if i != self_id][:10] for row, self_id in zip(found, own)])
 
+        def reranked(found: np.ndarray) -> np.ndarray:  # as searches are: candidates re-scored exactly
+            rows = []
+            for query, row in zip(queries, found):
+                hits = [int(i) for i in row if i >= 0]
+                best = exact_rerank(query, hits, vectors[[position[i] for i in hits]], 11)
+                rows.append([i for i, _ in best] + [-1] * (11 - len(best)))
+            return np.array(rows)
+
         truth = top10(exact_top_k(vectors, ids, queries, 11))
         nprobe, recall = 1, 0.0
         while nprobe < nlist:
             ivf.nprobe = nprobe
-            _, found = ivf.search(queries, 11)
-            recall = recall_at_k(top10(found), truth)
+            _, found = ivf.search(queries, candidates(11))
+            recall = recall_at_k(top10(reranked(found)), truth)
             if recall >= self.target_recall:
                 break
             nprobe *= 2
         ivf.nprobe = min(2 * nprobe, nlist)  # a margin: real queries are not the tuning sample
         with self.lock:
             self.index, self.nprobe, self.trained_size = ivf, ivf.nprobe, n
-        log.info("IVF index: %d items, nlist %d, nprobe %d, sample recall@10 %.3f, built in %.1f s",
+        log.info("IVF-SQ8 index: %d items, nlist %d, nprobe %d, sample recall@10 %.3f, built in %.1f s",
                  n, nlist, self.nprobe, recall, time.perf_counter() - started)
 
     # -- search -----------------------------------------------------------------------------------------------
@@ -162,7 +196,12 @@ class VectorIndex:
                     params = faiss.SearchParameters()
                 if selector is not None:
                     params.sel = selector
-            scores, ids = self.index.search(queries, min(k, len(self.versions)), params=params)
+            rerank = self.nprobe and self.exact_vectors is not None
+            scores, ids = self.index.search(queries, min(candidates(k) if rerank else k, len(self.versions)),
+                                            params=params)
+        if rerank:
+            return [exact_rerank(query, *self.exact_vectors([int(i) for i in row if i >= 0]), k)
+                    for query, row in zip(queries, ids)]
         return [[(int(i), float(s)) for s, i in zip(row_s, row_i) if i >= 0] for row_s, row_i in zip(scores, ids)]
 
     # -- persistence --------------------------------------------------------------------------------------------

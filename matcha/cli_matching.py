@@ -163,14 +163,21 @@ def candidates(ad_id: int, top: int = typer.Option(10, "--top", "-k"),
 
 def bench(sizes: list[int] = typer.Option([10_000, 100_000], "--size", help="Numbers of synthetic ads."),
           queries: int = typer.Option(200, help="Match requests timed per size."),
+          backend: str = typer.Option("faiss", help="faiss (SQLite store) | pgvector (local PostgreSQL)"),
+          keep: Optional[Path] = typer.Option(None, help="Build in this folder and keep it (default: temporary)."),
           as_json: bool = typer.Option(False, "--json")) -> None:
-    """Index synthetic ads made from the taxonomy; print build time, memory, latency and IVF recall."""
+    """Index synthetic ads made from the taxonomy; print build time, memory, latency and recall."""
     from eval.bench_matching import run_bench
 
-    results = run_bench(sizes, queries)
+    if backend not in ("faiss", "pgvector"):
+        fail("--backend is faiss or pgvector")
+    results = run_bench(sizes, queries, keep, backend)
     typer.echo(json.dumps(results, indent=2) if as_json else "\n".join(
-        f"{r['ads']:>7} ads: build {r['build_s']} s, {r['bytes_per_ad']} B/ad, p50 {r['p50_ms']} ms, "
-        f"p99 {r['p99_ms']} ms, index {r['index']}, recall@10 {r['recall@10']}" for r in results))
+        f"{r['ads']:>7} ads ({r['backend']}, {r['index']}): build {r['build_s']} s, {r['bytes_per_ad']} B/ad "
+        f"(index {r['index_bytes_per_ad']}), p50/p99 {r['p50_ms']}/{r['p99_ms']} ms, municipality "
+        f"{r['filtered_p50_ms']}/{r['filtered_p99_ms']} ms, region+kind {r['region_kind_p50_ms']}/"
+        f"{r['region_kind_p99_ms']} ms, recall@10 {r['recall@10']} (filtered {r['filtered_recall@10']}), "
+        f"peak RSS bench {r['bench_peak_rss_mb']} MB, service {r['service_peak_rss_mb']} MB" for r in results))
 
 
 

@@ -1,7 +1,7 @@
 """The matching service that the CLI and the API share: documents in (ads, CVs), ranked explained matches out.
 
-upload -> text -> masked text (CVs) -> profile -> card + vector -> store -> FAISS index -> retrieve -> re-rank
--> explain."""
+upload -> text -> masked text (CVs) -> profile -> card + vector -> store -> vector index (FAISS or pgvector)
+-> retrieve -> re-rank -> explain."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from extractor.pipeline import CompetenceExtractor
 from extractor.profile import CompetenceProfile
 from extractor.resources import Resources, load_resources
 from index.cards import ConceptVectors, ad_card, card_vector, cv_card
-from index.collections import IndexedCollection
+from index.backends import open_collection
 from index.explain import Candidate, Match, explain
 from index.rerank import Ranker, Scored
+from index.search_types import SearchFilter
 from index.regions import municipalities_in
 from core.settings import Settings, get_settings
 from models.encoders import model_slug
@@ -53,11 +54,8 @@ class MatchingService:
         self.concepts = ConceptVectors(self.resources.skill_index, self.resources.occupation_index)
         self.ranker = Ranker(self.resources.taxonomy, self.concepts, self.settings.ranking)
         model = model_slug(self.settings.model, 40)
-        self.collections = {
-            name: IndexedCollection(self.store, name, self.settings.index_dir / f"{name}-{model}.npz",
-                                    self.concepts.dim, self.settings.index_exact_limit,
-                                    self.settings.index_target_recall)
-            for name in ("ads", "cvs")}
+        self.collections = {name: open_collection(self.settings, self.store, name, self.concepts.dim, model)
+                            for name in ("ads", "cvs")}
 
     # -- documents -> rows ------------------------------------------------------------------------------------
     def _vector(self, card: MatchCard, text: str) -> np.ndarray:
@@ -164,10 +162,9 @@ class MatchingService:
     def _retrieve(self, collection: str, vector: np.ndarray, k: int, kind: str | None, municipality: str | None,
                   region: str | None = None) -> tuple[list[tuple[int, float]], dict[int, dict]]:
         places = municipalities_in(region) if region else None
-        allowed = (self.store.filtered_ids(collection, kind, municipality, places)
-                   if (kind or municipality or places) else None)
+        where = SearchFilter(kind, municipality, tuple(places) if places else None)
         depth = max(self.settings.ranking.retrieve, 5 * k)
-        hits = self.collections[collection].search(vector, depth, allowed)
+        hits = self.collections[collection].search(vector, depth, where or None)
         return hits, self.store.cards(collection, [i for i, _ in hits])
 
     def match(self, cv: Cv | None = None, profile: CompetenceProfile | None = None, k: int = 10,

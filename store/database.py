@@ -96,6 +96,10 @@ def create_store_engine(url: str) -> Engine:
             cursor.execute("PRAGMA secure_delete=ON")     # erased rows are overwritten, not left in free pages
             cursor.close()
         return engine
+    if url.startswith("pgserver://"):
+        from store.pgserver import resolve
+
+        url = resolve(url)
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -181,16 +185,17 @@ class Store:
 
     def vectors(self, collection: Collection, ids: list[int], dim: int) -> tuple[list[int], np.ndarray, list[int]]:
         """(ids, vectors, versions) of the rows that exist, in chunks (SQL parameter limits)."""
-        table, found, blobs, versions = TABLES[collection], [], [], []
+        table, found, versions = TABLES[collection], [], []
+        out = np.empty((len(ids), dim), dtype=np.float32)  # decoded as read: no list of a million blobs
         with self.engine.connect() as conn:
             for start in range(0, len(ids), 5000):
                 chunk = ids[start:start + 5000]
                 for i, blob, version in conn.execute(select(table.c.id, table.c.vector, table.c.version)
                                                      .where(table.c.id.in_(chunk))):
+                    out[len(found)] = np.frombuffer(blob, dtype=np.float32)
                     found.append(int(i))
-                    blobs.append(blob)
                     versions.append(int(version))
-        return found, decode_vectors(blobs, dim), versions
+        return found, out[:len(found)], versions
 
     def cards(self, collection: Collection, ids: list[int]) -> dict[int, dict[str, Any]]:
         """Card and listing fields of each id (no text): what re-ranking reads for every retrieved candidate."""

@@ -37,6 +37,7 @@ def test_switches_to_ivf_beyond_the_exact_limit_with_recall_at_10_of_098(tmp_pat
     vectors = clustered(6000)
     ids = np.arange(6000) + 1
     index = VectorIndex(64, exact_limit=2000)
+    index.exact_vectors = lambda found: (found, vectors[np.array(found, dtype=np.int64) - 1])  # the store's part
     index.upsert(ids[:2000].tolist(), vectors[:2000])
     assert index.kind == "flat"
     index.upsert(ids[2000:].tolist(), vectors[2000:])
@@ -53,6 +54,7 @@ def test_switches_to_ivf_beyond_the_exact_limit_with_recall_at_10_of_098(tmp_pat
     index.save(path)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     loaded = VectorIndex.load(path, 64, exact_limit=2000)
+    loaded.exact_vectors = index.exact_vectors
     assert loaded.kind == "ivf" and loaded.generation == 7 and loaded.versions == index.versions
     assert loaded.search(queries[:3], 10) == index.search(queries[:3], 10)
 
