@@ -75,7 +75,7 @@ def test_pdf_cv_extraction_speed(extractor):
     profile = extractor.extract_document(data)
     elapsed = time.perf_counter() - started
     assert MIG in _labels(profile.skills)
-    assert elapsed < 5  # a generous bound against hangs; speed itself is measured by eval/bench_extraction.py
+    assert elapsed < 60  # only a guard against hangs (shared CI machines vary); speed is measured by eval/bench_extraction.py
 
 
 def test_swedish_and_english_titles_rank_the_right_occupation(extractor):
