@@ -103,6 +103,18 @@ def create_store_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def _remove_references(conn, collection: Collection, item_id: int) -> None:  # noqa: ANN001
+    """Rows of other tables that name the removed item (``cv_id`` / ``ad_id``: programme participants, mentor
+    links, placements) go in the same transaction; a column marked ``info={"on_remove": "null"}`` is cleared."""
+    column = f"{collection[:-1]}_id"
+    for table in metadata.sorted_tables:
+        if column in table.c:
+            if table.c[column].info.get("on_remove") == "null":
+                conn.execute(update(table).where(table.c[column] == item_id).values({column: None}))
+            else:
+                conn.execute(delete(table).where(table.c[column] == item_id))
+
+
 class Store:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -143,6 +155,7 @@ class Store:
             done = conn.execute(delete(table).where(table.c.id == item_id)).rowcount
             if done:
                 self._bump(conn, collection)
+                _remove_references(conn, collection, item_id)
         if done and self.url.startswith("sqlite"):
             with self.engine.begin() as conn:  # erased rows must not linger in the write-ahead log
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

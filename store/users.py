@@ -12,8 +12,8 @@ from sqlalchemy import delete, insert, select
 
 from store.database import Store, _now, users_table
 
-Role = Literal["participant", "recruiter", "admin"]
-ROLES: tuple[str, ...] = ("participant", "recruiter", "admin")
+Role = Literal["participant", "recruiter", "coordinator", "admin"]
+ROLES: tuple[str, ...] = ("participant", "recruiter", "coordinator", "admin")
 
 
 class User(BaseModel):
