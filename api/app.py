@@ -17,6 +17,7 @@ from api.auth import current_user
 from api.middleware import RequestContext
 from api.routes_ads import router as ads_router
 from api.routes_cvs import router as cvs_router
+from api.routes_programmes import router as programmes_router
 from api.schemas import Health, TaxonomyHit
 from extractor.errors import InputError
 from matcha.matching import MatchingService
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, service: MatchingService | None
 
     app.include_router(cvs_router)
     app.include_router(ads_router)
+    app.include_router(programmes_router)
 
     @app.get("/health", response_model=Health, tags=["everyone"])
     def health(request: Request) -> Health:
