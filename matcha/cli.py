@@ -245,8 +245,10 @@ def eval_occupations(melo: list[Path] = typer.Option(..., "--melo", help="A MELO
 
 
 from matcha.cli_matching import register  # noqa: E402 - the matching commands
+from matcha.cli_programmes import register as register_programmes  # noqa: E402 - programmes and mentors
 
 register(app)
+register_programmes(app)
 
 if __name__ == "__main__":
     app()

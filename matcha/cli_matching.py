@@ -187,7 +187,7 @@ users_app = typer.Typer(help="Users of the API and their bearer tokens.", no_arg
 
 @users_app.command("add")
 def users_add(name: str = typer.Option(..., help="A name for the account (shown to admins only)."),
-              role: str = typer.Option(..., help="participant | recruiter | admin")) -> None:
+              role: str = typer.Option(..., help="participant | recruiter | coordinator | admin")) -> None:
     """Make a user and print its bearer token (shown once; only its hash is stored)."""
     from core.settings import get_settings
     from store.database import Store
