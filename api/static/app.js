@@ -23,6 +23,17 @@ const TEXT = {
     no_matches: "Inga matchningar ännu.", no_candidates: "Inga kandidater ännu.", contact: "Kontakt",
     unmet: "Uppfyller inte", open_cv: "Visa", your_cvs: "Dina CV:n",
     consent_on: "Rekryterare kan nu se dina kontaktuppgifter.", consent_off: "Dina kontaktuppgifter är dolda för rekryterare.",
+    role_coordinator: "koordinator", programmes_title: "Program", programme: "Program", cohort_title: "Deltagare",
+    suggestions_title: "Mentorförslag", assignment_title: "Mentorfördelning",
+    assignment_hint: "Fördelningen ger störst sammanlagd passform inom mentorernas platser. Låsta par behålls, uteslutna par görs aldrig.",
+    run_assignment: "Fördela mentorer", outcomes_title: "Utfall per kohort", download_csv: "Ladda ner CSV",
+    participant: "Deltagare", cohort: "kohort", suggest: "Mentorförslag", pin: "Lås", forbid: "Uteslut", clear: "Ta bort spärr",
+    total: "Sammanlagd passform", no_mentor: "Utan mentor", same_occupation: "Samma yrke", same_group: "Samma yrkesgrupp",
+    shared_languages: "Gemensamt språk", same_municipality: "Samma kommun", same_region: "Samma län", places: "platser",
+    pinned: "låst", assigned: "fördelad", forbidden: "utesluten", participants: "Deltagare", in_work_or_studies: "I arbete eller studier",
+    in_work: "I arbete", in_studies: "Studerar", own_field: "I arbete inom sitt yrke", plot_alt: "Utfall per kohort (stapeldiagram)",
+    period: "Period", no_programmes: "Inga program ännu.", pinned_done: "Paret är låst.", forbidden_done: "Paret är uteslutet.",
+    cleared_done: "Spärren är borttagen.", assigned_done: "Mentorerna är fördelade.",
   },
   en: {
     tagline: "Competence first: we read your CV and show jobs and traineeships that fit.",
@@ -44,10 +55,22 @@ const TEXT = {
     no_matches: "No matches yet.", no_candidates: "No candidates yet.", contact: "Contact",
     unmet: "Not met", open_cv: "Open", your_cvs: "Your CVs",
     consent_on: "Recruiters can now see your contact details.", consent_off: "Your contact details are hidden from recruiters.",
+    role_coordinator: "coordinator", programmes_title: "Programmes", programme: "Programme", cohort_title: "Participants",
+    suggestions_title: "Mentor suggestions", assignment_title: "Mentor assignment",
+    assignment_hint: "The assignment gives the largest total fit within the mentors' places. Pinned pairs are kept, forbidden pairs are never made.",
+    run_assignment: "Assign mentors", outcomes_title: "Outcomes per cohort", download_csv: "Download CSV",
+    participant: "Participant", cohort: "cohort", suggest: "Mentor suggestions", pin: "Pin", forbid: "Forbid", clear: "Clear",
+    total: "Total fit", no_mentor: "No mentor", same_occupation: "Same occupation", same_group: "Same occupation group",
+    shared_languages: "Shared language", same_municipality: "Same municipality", same_region: "Same county", places: "places",
+    pinned: "pinned", assigned: "assigned", forbidden: "forbidden", participants: "Participants", in_work_or_studies: "In work or studies",
+    in_work: "In work", in_studies: "Studying", own_field: "In work in own field", plot_alt: "Outcomes per cohort (bar chart)",
+    period: "Period", no_programmes: "No programmes yet.", pinned_done: "The pair is pinned.", forbidden_done: "The pair is forbidden.",
+    cleared_done: "The pair is cleared.", assigned_done: "Mentors are assigned.",
   },
 };
 
-const state = { lang: "sv", token: "", user: null, cv: null, skillUris: {} };
+const state = { lang: "sv", token: "", user: null, cv: null, skillUris: {}, programme: null, suggestions: null,
+                assignment: null, outcomes: null };
 const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[state.lang][key] || key;
 
@@ -69,6 +92,7 @@ function setLang(lang) {
   document.querySelectorAll("[data-i18n]").forEach((node) => { node.textContent = t(node.dataset.i18n); });
   if (state.user) showWho();
   if (state.cv) renderProfile(state.cv);
+  if (state.programme) { renderCoordinator(); loadPlot(); }
 }
 
 function status(message, isError = false) {
@@ -103,8 +127,10 @@ async function login(event) {
   const role = state.user.role;
   $("participant").hidden = !(role === "participant" || role === "admin");
   $("recruiter").hidden = !(role === "recruiter" || role === "admin");
+  $("coordinator").hidden = !(role === "coordinator" || role === "admin");
   if (!$("participant").hidden) await listCvs();
   if (!$("recruiter").hidden) await listAds();
+  if (!$("coordinator").hidden) await listProgrammes();
 }
 
 // -- participants ---------------------------------------------------------------------------------------------
@@ -280,6 +306,159 @@ async function showCandidates(path, title) {
   }
 }
 
+// -- coordinators ---------------------------------------------------------------------------------------------
+async function listProgrammes() {
+  const programmes = await api("/programmes");
+  $("programme-select").replaceChildren(...programmes.map((p) => el("option", { value: p.id }, p.name)));
+  if (!programmes.length) { $("programme-info").textContent = t("no_programmes"); return; }
+  await openProgramme(programmes[0].id);
+}
+
+async function openProgramme(id) {
+  try {
+    const [programme, participants, assignment, outcomes] = await Promise.all([
+      api(`/programmes/${id}`), api(`/programmes/${id}/participants`), api(`/programmes/${id}/assignment`),
+      api(`/programmes/${id}/outcomes`)]);
+    Object.assign(state, { programme, participants, assignment, outcomes, suggestions: null });
+    renderCoordinator();
+    await loadPlot();
+  } catch (error) {
+    status(error.message, true);
+  }
+}
+
+function renderCoordinator() {
+  const p = state.programme;
+  $("programme-info").textContent = `${p.municipality} · ${t("period")} ${p.start} – ${p.end} · ${p.participants} ${t("participants").toLowerCase()}`;
+  $("cohort").replaceChildren(...state.participants.map((member) => {
+    const button = el("button", { type: "button", "data-testid": `suggest-${member.cv_id}` }, t("suggest"));
+    button.addEventListener("click", () => loadSuggestions(member.cv_id));
+    const occupations = member.profile.occupations.map(label).join(", ");
+    return el("li", { "data-testid": "participant" },
+      `${t("participant")} #${member.cv_id} (${member.municipality || "-"}, ${t("cohort")} ${member.cohort || "-"}) ${occupations} `, button);
+  }));
+  renderSuggestions();
+  renderAssignment();
+  renderOutcomes();
+}
+
+function linkButton(cvId, mentorId, status, text) {
+  const button = el("button", { type: "button", class: "link", "data-testid": `${status}-${cvId}-${mentorId}` }, text);
+  button.addEventListener("click", () => setLink(cvId, mentorId, status));
+  return button;
+}
+
+async function loadSuggestions(cvId) {
+  try {
+    state.suggestions = { cvId, mentors: await api(`/programmes/${state.programme.id}/participants/${cvId}/mentors`) };
+    renderSuggestions();
+  } catch (error) {
+    status(error.message, true);
+  }
+}
+
+function renderSuggestions() {
+  const list = $("suggestions");
+  list.replaceChildren();
+  if (!state.suggestions) return;
+  const { cvId, mentors } = state.suggestions;
+  $("suggestions-title").textContent = `${t("suggestions_title")}: ${t("participant")} #${cvId}`;
+  for (const m of mentors) {
+    const exp = m.explanation;
+    const why = [];
+    for (const o of exp.shared_occupations) {
+      why.push(o.relation === "exact" ? `${t("same_occupation")}: ${label(o)}` : `${t("same_group")}: ${o.isco_label || o.isco} (ISCO ${o.isco})`);
+    }
+    if (exp.shared_languages.length) why.push(`${t("shared_languages")}: ${exp.shared_languages.join(", ")}`);
+    if (exp.place) why.push(t(exp.place === "municipality" ? "same_municipality" : "same_region"));
+    list.append(el("li", { "data-testid": "suggestion" }, el("span", { class: "score" }, m.score.toFixed(2)),
+      el("strong", {}, m.name), ` (${m.municipality || "-"}, ${m.capacity} ${t("places")}) `,
+      linkButton(cvId, m.mentor_id, "pinned", t("pin")), " ", linkButton(cvId, m.mentor_id, "forbidden", t("forbid")),
+      el("p", { "data-testid": "why" }, why.join(" · ")),
+      skillList(t("matched"), exp.matched_skills, "matched"),
+      el("p", { class: "hint" }, Object.entries(exp.score_parts).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(" · "))));
+  }
+}
+
+async function setLink(cvId, mentorId, linkStatus) {
+  try {
+    state.assignment = await api(`/programmes/${state.programme.id}/links`, {
+      method: "PUT", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ cv_id: cvId, mentor_id: mentorId, status: linkStatus === "forbidden" || linkStatus === "pinned" ? linkStatus : "none" }) });
+    renderAssignment();
+    status(t({ pinned: "pinned_done", forbidden: "forbidden_done" }[linkStatus] || "cleared_done"));
+  } catch (error) {
+    status(error.message, true);
+  }
+}
+
+async function runAssignment() {
+  try {
+    state.assignment = await api(`/programmes/${state.programme.id}/assignment`, { method: "POST" });
+    renderAssignment();
+    status(t("assigned_done"));
+  } catch (error) {
+    status(error.message, true);
+  }
+}
+
+function renderAssignment() {
+  const a = state.assignment;
+  $("assignment-total").textContent = `${t("total")}: ${a.total.toFixed(2)}`;
+  const items = a.pairs.map((pair) => el("li", { "data-testid": "pair" }, el("span", { class: "score" }, pair.score.toFixed(2)),
+    `${t("participant")} #${pair.cv_id} → ${pair.mentor_name} (${t(pair.status)}) `,
+    pair.status === "pinned" ? linkButton(pair.cv_id, pair.mentor_id, "none", t("clear"))
+      : linkButton(pair.cv_id, pair.mentor_id, "pinned", t("pin"))));
+  for (const [cvId, mentorId] of a.forbidden) {
+    items.push(el("li", { "data-testid": "forbidden-pair" }, `${t("participant")} #${cvId} ✕ mentor #${mentorId} (${t("forbidden")}) `,
+      linkButton(cvId, mentorId, "none", t("clear"))));
+  }
+  for (const cvId of a.unassigned) items.push(el("li", {}, `${t("participant")} #${cvId}: ${t("no_mentor")}`));
+  $("assignment").replaceChildren(...items);
+}
+
+function percent(share) {
+  return share === null || share === undefined ? "–" : `${Math.round(share * 100)} %`;
+}
+
+function renderOutcomes() {
+  const o = state.outcomes;
+  const head = el("tr", {}, ...["cohort", "participants", "in_work", "in_studies", "in_work_or_studies", "own_field"]
+    .map((key) => el("th", {}, t(key))));
+  const rows = [...o.cohorts, Object.assign({}, o.total, { cohort: state.lang === "sv" ? "Alla" : "All" })].map((c) => el("tr", { "data-testid": "outcome-row" },
+    el("td", {}, c.cohort || "-"), el("td", {}, c.participants), el("td", {}, c.in_work), el("td", {}, c.in_studies),
+    el("td", {}, percent(c.in_work_or_studies_share)), el("td", {}, `${percent(c.own_field_share)} (${c.own_field}/${c.in_work})`)));
+  $("outcomes").replaceChildren(head, ...rows);
+  $("outcome-plot").alt = t("plot_alt");
+}
+
+async function fetchBlob(path) {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${state.token}` } });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return URL.createObjectURL(await response.blob());
+}
+
+async function loadPlot() {
+  try {
+    $("outcome-plot").src = await fetchBlob(`/programmes/${state.programme.id}/outcomes.svg?lang=${state.lang}`);
+    $("outcome-plot").hidden = false;
+  } catch (error) {
+    status(error.message, true);
+  }
+}
+
+async function downloadCsv() {
+  try {
+    const link = el("a", { href: await fetchBlob(`/programmes/${state.programme.id}/outcomes.csv`),
+                           download: `programme-${state.programme.id}-outcomes.csv` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+  } catch (error) {
+    status(error.message, true);
+  }
+}
+
 let suggestTimer = null;
 function suggest() {
   clearTimeout(suggestTimer);
@@ -307,6 +486,9 @@ async function search(event) {
   await showCandidates(`/candidates?skill=${encodeURIComponent(uri)}`, q);
 }
 
+$("programme-select").addEventListener("change", () => openProgramme(Number($("programme-select").value)));
+$("run-assignment").addEventListener("click", runAssignment);
+$("outcomes-csv").addEventListener("click", downloadCsv);
 $("lang-sv").addEventListener("click", () => setLang("sv"));
 $("lang-en").addEventListener("click", () => setLang("en"));
 $("login-form").addEventListener("submit", login);
