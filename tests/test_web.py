@@ -133,3 +133,53 @@ def test_recruiter_posts_an_ad_and_sees_anonymised_candidates(server, browser):
     page.get_by_test_id("skill-query").fill("MIG-svets")
     page.get_by_test_id("skill-query").press("Enter")
     expect(page.get_by_test_id("candidate").first).to_contain_text("Kandidat #")
+
+
+def test_coordinator_sees_cohort_mentor_suggestions_assignment_and_outcomes(server, browser):
+    from pathlib import Path
+
+    from playwright.sync_api import expect
+
+    from store.programmes import Programmes
+
+    url, tokens, service = server
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    _login(page, url, tokens["coordinator"])
+    expect(page.get_by_test_id("who")).to_contain_text("koordinator")
+    expect(page.get_by_test_id("participant")).to_have_count(2)
+    expect(page.get_by_test_id("programme-info")).to_contain_text("2026-01-12")
+    welder = next(row["id"] for row in service.list_cvs() if row["municipality"] == "Örebro")
+    ali = next(m["id"] for m in Programmes(service.store).mentors() if m["name"].startswith("Ali"))
+    # Mentor suggestions for the welder: the welder mentor first, explained.
+    page.get_by_test_id(f"suggest-{welder}").click()
+    first = page.get_by_test_id("suggestion").first
+    expect(first).to_contain_text("Ali, svetsare")
+    expect(first.get_by_test_id("why")).to_contain_text("Samma yrke")
+    expect(first.get_by_test_id("why")).to_contain_text("Samma kommun")
+    # The cohort-wide assignment, then a forbidden pair and a re-run.
+    page.get_by_test_id("run-assignment").click()
+    expect(page.get_by_test_id("status")).to_have_text("Mentorerna är fördelade.")
+    expect(page.get_by_test_id("pair")).to_have_count(2)
+    expect(page.get_by_test_id("assignment")).to_contain_text(f"#{welder} → Ali, svetsare")
+    expect(page.get_by_test_id("assignment-total")).to_contain_text("Sammanlagd passform")
+    page.get_by_test_id(f"forbidden-{welder}-{ali}").click()
+    expect(page.get_by_test_id("status")).to_have_text("Paret är uteslutet.")
+    page.get_by_test_id("run-assignment").click()
+    expect(page.get_by_test_id("forbidden-pair")).to_have_count(1)
+    expect(page.get_by_test_id("assignment")).not_to_contain_text(f"#{welder} → Ali")
+    # Outcomes: the figures and the plot (an SVG made by the service).
+    expect(page.get_by_test_id("outcome-row").first).to_contain_text("2026 VT")
+    expect(page.get_by_test_id("outcome-row").first).to_contain_text("100 %")
+    expect(page.get_by_test_id("outcome-plot")).to_be_visible()
+    page.wait_for_function("document.getElementById('outcome-plot').naturalWidth > 0")
+    with page.expect_download() as download:
+        page.get_by_test_id("outcomes-csv").click()
+    assert "2026 VT,2,1,1" in Path(download.value.path()).read_text(encoding="utf-8")
+    # English.
+    page.locator("#lang-en").click()
+    expect(page.locator("#coordinator h2").first).to_have_text("Programmes")
+    expect(page.get_by_test_id("suggestion").first.get_by_test_id("why")).to_contain_text("Same occupation")
+    expect(page.get_by_test_id("outcomes")).to_contain_text("In work or studies")
+    assert not errors, errors
