@@ -148,26 +148,26 @@ def test_coordinator_sees_cohort_mentor_suggestions_assignment_and_outcomes(serv
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     _login(page, url, tokens["coordinator"])
     expect(page.get_by_test_id("who")).to_contain_text("koordinator")
-    expect(page.get_by_test_id("participant")).to_have_count(2)
+    expect(page.get_by_test_id("participant")).to_have_count(2, timeout=30_000)
     expect(page.get_by_test_id("programme-info")).to_contain_text("2026-01-12")
     welder = next(row["id"] for row in service.list_cvs() if row["municipality"] == "Örebro")
     ali = next(m["id"] for m in Programmes(service.store).mentors() if m["name"].startswith("Ali"))
     # Mentor suggestions for the welder: the welder mentor first, explained.
     page.get_by_test_id(f"suggest-{welder}").click()
     first = page.get_by_test_id("suggestion").first
-    expect(first).to_contain_text("Ali, svetsare")
+    expect(first).to_contain_text("Ali, svetsare", timeout=60_000)  # the first one embeds the ISCO group labels
     expect(first.get_by_test_id("why")).to_contain_text("Samma yrke")
     expect(first.get_by_test_id("why")).to_contain_text("Samma kommun")
     # The cohort-wide assignment, then a forbidden pair and a re-run.
     page.get_by_test_id("run-assignment").click()
-    expect(page.get_by_test_id("status")).to_have_text("Mentorerna är fördelade.")
+    expect(page.get_by_test_id("status")).to_have_text("Mentorerna är fördelade.", timeout=30_000)
     expect(page.get_by_test_id("pair")).to_have_count(2)
     expect(page.get_by_test_id("assignment")).to_contain_text(f"#{welder} → Ali, svetsare")
     expect(page.get_by_test_id("assignment-total")).to_contain_text("Sammanlagd passform")
     page.get_by_test_id(f"forbidden-{welder}-{ali}").click()
     expect(page.get_by_test_id("status")).to_have_text("Paret är uteslutet.")
     page.get_by_test_id("run-assignment").click()
-    expect(page.get_by_test_id("forbidden-pair")).to_have_count(1)
+    expect(page.get_by_test_id("forbidden-pair")).to_have_count(1, timeout=30_000)
     expect(page.get_by_test_id("assignment")).not_to_contain_text(f"#{welder} → Ali")
     # Outcomes: the figures and the plot (an SVG made by the service).
     expect(page.get_by_test_id("outcome-row").first).to_contain_text("2026 VT")
