@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -11,6 +11,8 @@ from extractor.profile import CompetenceProfile
 from index.explain import Explanation
 
 PlacementKind = Literal["traineeship", "job", "studies", "none"]
+MAX_ID = 2**63 - 1  # the largest id a store row can have (SQLite, PostgreSQL BIGINT)
+StoreId = Annotated[int, Field(ge=1, le=MAX_ID)]
 LinkStatus = Literal["pinned", "forbidden", "assigned"]
 
 
@@ -44,12 +46,12 @@ class Programme(BaseModel):
 
 
 class ParticipantsIn(BaseModel):
-    cv_ids: list[int] = Field(min_length=1, max_length=500, description="Stored CVs (GET /cvs ids).")
+    cv_ids: list[StoreId] = Field(min_length=1, max_length=500, description="Stored CVs (GET /cvs ids).")
     cohort: str = Field("", max_length=100, description="The cohort within the programme (e.g. '2026 VT').")
 
 
 class AdsIn(BaseModel):
-    ad_ids: list[int] = Field(min_length=1, max_length=500, description="Partner employers' stored ads.")
+    ad_ids: list[StoreId] = Field(min_length=1, max_length=500, description="Partner employers' stored ads.")
 
 
 class PartnerAd(BaseModel):
@@ -71,7 +73,7 @@ class Participant(BaseModel):
 class MentorIn(BaseModel):
     """A mentor from a form (ESCO URIs) and/or a CV-like text read by the same extraction as CVs."""
 
-    programme_id: int
+    programme_id: StoreId
     name: str = Field(min_length=1, max_length=200)
     municipality: str = Field("", max_length=100)
     capacity: int = Field(1, ge=0, le=100, description="How many adepts at most.")
@@ -120,8 +122,8 @@ class MentorMatch(BaseModel):
 
 
 class LinkIn(BaseModel):
-    cv_id: int
-    mentor_id: int
+    cv_id: StoreId
+    mentor_id: StoreId
     status: Literal["pinned", "forbidden", "none"] = Field(description="'none' clears a pin or a forbidden pair.")
 
 
@@ -142,10 +144,10 @@ class Assignment(BaseModel):
 
 
 class PlacementIn(_Period):
-    cv_id: int
+    cv_id: StoreId
     kind: PlacementKind
     employer: str = Field("", max_length=300)
-    ad_id: int | None = Field(None, description="The ad it came from (its occupation is used if none is given).")
+    ad_id: StoreId | None = Field(None, description="The ad it came from (its occupation is used if none is given).")
     occupation: str | None = Field(None, max_length=200, description="ESCO occupation URI.")
     note: str = Field("", max_length=500)
 

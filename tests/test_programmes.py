@@ -406,6 +406,26 @@ def test_bad_input_is_a_clear_4xx_and_nothing_is_half_written(env):
     assert len(client.get("/placements", headers=me).json()) == placements
     assert client.post(f"/programmes/{programme}/ads", headers=me, json={"ad_ids": [999999]}).status_code == 422
     assert client.get(f"/programmes/{programme}/ads", headers=me).json() == []
+    # Ids beyond what a store row can have are invalid input, not a database overflow.
+    assert client.get(f"/programmes/{2**64}", headers=me).status_code == 422
+    assert client.post("/placements", headers=me, json={"cv_id": 2**64, "kind": "job",
+                                                        "start": "2026-05-01"}).status_code == 422
+    assert client.get(f"/mentors?programme_id={2**64}", headers=me).status_code == 422
+
+
+def test_access_log_has_route_templates_and_no_names(env, caplog):
+    import logging
+
+    client, tokens, _, _ = env
+    me = auth(tokens, "coordinator")
+    with caplog.at_level(logging.INFO, logger="matcha.access"):
+        programme = _programme(client, me, "Hemligt programnamn")
+        _mentor(client, me, programme, name="Karin Hemligsson", occupations=[NURSE])
+        client.get(f"/programmes/{programme}/outcomes", headers=me)
+    lines = [r.getMessage() for r in caplog.records if r.name == "matcha.access"]
+    assert any(" POST /mentors 201 " in line for line in lines), lines
+    assert any(" GET /programmes/{programme_id}/outcomes 200 " in line for line in lines), lines
+    assert "Hemligsson" not in caplog.text and "Hemligt" not in caplog.text
 
 
 def _matcha(data_dir, *args: str) -> subprocess.CompletedProcess[str]:
