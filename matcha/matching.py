@@ -12,13 +12,10 @@ from typing import Iterable
 
 import numpy as np
 
-from extractor.anonymise import mask_personal_details
-from extractor.documents import read_document
 from extractor.errors import InputError
-from extractor.pipeline import CompetenceExtractor
 from extractor.profile import CompetenceProfile
 from extractor.resources import Resources, load_resources
-from index.cards import ConceptVectors, ad_card, card_vector, cv_card
+from index.cards import ConceptVectors, card_vector, cv_card
 from index.backends import open_collection
 from index.explain import Candidate, Match, explain
 from index.rerank import Ranker, Scored
@@ -26,32 +23,24 @@ from index.search_types import SearchFilter
 from index.regions import municipalities_in
 from core.settings import Settings, get_settings
 from models.encoders import model_slug
-from store.database import Store, encode_vector
+from store.database import Store
 from store.records import Ad, AdIn, Cv, MatchCard
+from matcha.document_reader import DocumentReader, Extracted, ad_row, ad_text  # noqa: F401 - ad_text: callers import it here
 
 log = logging.getLogger(__name__)
-
-
-def ad_text(ad: AdIn) -> str:
-    """The ad as one text: title, body, and the requirement lists as 'Krav' / 'Meriterande' sections."""
-    parts = [ad.title.strip(), ad.text.strip()]
-    if ad.essential:
-        parts.append("Krav:\n" + "\n".join(f"- {item.strip()}" for item in ad.essential))
-    if ad.nice_to_have:
-        parts.append("Meriterande:\n" + "\n".join(f"- {item.strip()}" for item in ad.nice_to_have))
-    return "\n\n".join(p for p in parts if p)
 
 
 class MatchingService:
     def __init__(self, settings: Settings | None = None, resources: Resources | None = None) -> None:
         self.settings = settings or get_settings()
         self.resources = resources or load_resources(self.settings)
-        self.extractor = CompetenceExtractor(self.resources)
         # Extraction runs one document at a time (spaCy and the model are CPU-bound and not shared across
         # threads); retrieval and ranking run concurrently.
         self._extract_lock = threading.Lock()
         self.store = Store(self.settings.store_url)
         self.concepts = ConceptVectors(self.resources.skill_index, self.resources.occupation_index)
+        self.reader = DocumentReader(self.resources, self.concepts)  # extraction + card + vector, in this process
+        self.extractor = self.reader.extractor
         self.ranker = Ranker(self.resources.taxonomy, self.concepts, self.settings.ranking)
         model = model_slug(self.settings.model, 40)
         self.collections = {name: open_collection(self.settings, self.store, name, self.concepts.dim, model)
@@ -59,10 +48,7 @@ class MatchingService:
 
     # -- documents -> rows ------------------------------------------------------------------------------------
     def _vector(self, card: MatchCard, text: str) -> np.ndarray:
-        vector = card_vector(card, self.concepts)
-        if vector is None:  # no concept found: the (masked) text itself
-            vector = self.resources.encoder.encode([text[:2000]])[0]
-        return vector
+        return self.reader.vector(card, text)
 
     def _stored_vector(self, collection: str, item_id: int, card: MatchCard, text: str) -> np.ndarray:
         """The vector stored with a document (computed again only if it was removed meanwhile)."""
@@ -74,22 +60,21 @@ class MatchingService:
             return self.extractor.extract_text(text)
 
     def _ad_row(self, ad: AdIn) -> dict:
-        profile = self.extract(ad_text(ad))
-        card = ad_card(profile)
-        return {"title": ad.title.strip(), "employer": ad.employer.strip(), "kind": ad.kind,
-                "municipality": ad.municipality.strip(), "profile": profile.model_dump_json(),
-                "card": card.model_dump_json(), "vector": encode_vector(self._vector(card, profile.text))}
+        return ad_row(ad, self.read_ad(ad))
+
+    def read_ad(self, ad: AdIn) -> Extracted:
+        with self._extract_lock:
+            return self.reader.ad(ad)
 
     def cv_profile(self, data: bytes | None = None, text: str | None = None) -> tuple[CompetenceProfile, dict]:
         """Read a CV, mask its personal details, extract the profile from the masked text."""
-        if text is None:
-            if data is None:
-                raise InputError("no_input", "give a file or a text")
-            text = read_document(data, self.extractor.limits).text
-        masked = mask_personal_details(text)
-        profile = self.extract(masked.text)
-        contact = {"name": masked.contact.name, "email": masked.contact.email, "phone": masked.contact.phone}
-        return profile, contact
+        extracted = self.read_cv(data, text)
+        return extracted.profile, extracted.contact or {}
+
+    def read_cv(self, data: bytes | None = None, text: str | None = None) -> Extracted:
+        text = self.reader.cv_text(data, text)  # parsing runs outside the lock (in a child process)
+        with self._extract_lock:
+            return self.reader.cv(text=text)
 
     # -- ads --------------------------------------------------------------------------------------------------
     def add_ads(self, ads: Iterable[AdIn], owner: str | None = None, progress: bool = False,
@@ -132,12 +117,15 @@ class MatchingService:
     # -- CVs --------------------------------------------------------------------------------------------------
     def add_cv(self, data: bytes | None = None, text: str | None = None, owner: str | None = None,
                municipality: str = "", consent_contact: bool = False) -> int:
-        profile, contact = self.cv_profile(data, text)
-        card = cv_card(profile)
+        return self.store_cv(self.read_cv(data, text), owner, municipality, consent_contact)
+
+    def store_cv(self, extracted: Extracted, owner: str | None = None, municipality: str = "",
+                 consent_contact: bool = False) -> int:
+        """Store and index a CV read here or by the extraction pool."""
         [cv_id] = self.store.add("cvs", [{
-            "owner": owner, "municipality": municipality.strip(), "profile": profile.model_dump_json(),
-            "card": card.model_dump_json(), "vector": encode_vector(self._vector(card, profile.text)),
-            "contact": json.dumps(contact), "consent_contact": consent_contact}])
+            "owner": owner, "municipality": municipality.strip(), "profile": extracted.profile_json,
+            "card": extracted.card_json, "vector": extracted.vector, "contact": json.dumps(extracted.contact or {}),
+            "consent_contact": consent_contact}])
         self.collections["cvs"].sync()
         return cv_id
 
