@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from extractor.documents import Limits, read_document
 from extractor.errors import InputError
+from matcha.ingestion import AdRecord, parse_deadline
 from store.records import AdIn
 
 AD_SUFFIXES = {".json", ".txt", ".md", ".pdf", ".docx"}
@@ -30,20 +31,29 @@ def expand_paths(paths: list[Path]) -> list[Path]:
 
 def read_ads(path: Path, limits: Limits, defaults: dict[str, str]) -> list[AdIn]:
     """The ads in one file; ``defaults`` (employer, kind, municipality) fill fields a file does not give."""
+    return [record.ad for record in read_ad_records(path, limits, defaults)]
+
+
+def read_ad_records(path: Path, limits: Limits, defaults: dict[str, str]) -> list[AdRecord]:
+    """The ads in one file with their keys: a JSON ad may give ``external_id`` and ``application_deadline``;
+    any other ad is keyed by a hash of its content."""
     data = path.read_bytes()
     if path.suffix.lower() == ".json":
         try:
             payload = json.loads(data)
             items = payload if isinstance(payload, list) else [payload]
-            return [AdIn.model_validate({**defaults, **item}) for item in items]
-        except (json.JSONDecodeError, TypeError) as exc:
+            return [AdRecord(ad=AdIn.model_validate({**defaults, **item}), external_id=item.get("external_id"),
+                             expires_at=parse_deadline(item.get("application_deadline"))) for item in items]
+        except (json.JSONDecodeError, TypeError, AttributeError) as exc:
             raise InputError("bad_json", f"{path.name}: not valid JSON ({exc})") from exc
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             raise InputError("bad_ad", f"{path.name}: {problems}") from exc
+        except ValueError as exc:  # a deadline that is not a date
+            raise InputError("bad_ad", f"{path.name}: {exc}") from exc
     text = read_document(data, limits).text.strip()
     title, _, body = text.partition("\n")
     try:
-        return [AdIn.model_validate({**defaults, "title": title.strip()[:300], "text": body.strip()})]
+        return [AdRecord(ad=AdIn.model_validate({**defaults, "title": title.strip()[:300], "text": body.strip()}))]
     except ValidationError as exc:
         raise InputError("bad_ad", f"{path.name}: {exc.errors()[0]['msg']}") from exc

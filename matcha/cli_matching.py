@@ -9,49 +9,14 @@ from typing import Optional
 
 import typer
 
-from matcha.cli_common import fail
+from matcha.cli_common import fail, make_service as _service
 
 ads_app = typer.Typer(help="Job and traineeship ads in the store.", no_args_is_help=True)
 cvs_app = typer.Typer(help="CVs in the store (masked; personal details kept apart).", no_args_is_help=True)
 
 
-def _service(settings=None):  # noqa: ANN001, ANN202 - Settings | None -> MatchingService
-    from matcha.matching import MatchingService
-    from models.encoders import ModelNotFound
-    from taxonomy.store import TaxonomyNotBuilt
-
-    try:
-        return MatchingService(settings)
-    except (TaxonomyNotBuilt, ModelNotFound) as exc:
-        fail(str(exc))
-
-
 def _echo_json(payload) -> None:  # noqa: ANN001 - any JSON-able value
     typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-
-
-@ads_app.command("add")
-def ads_add(files: list[Path] = typer.Argument(..., help="Ad files (.json, .txt, .md, .pdf, .docx) or folders."),
-            employer: str = typer.Option("", help="Employer, where a file does not say."),
-            kind: str = typer.Option("job", help="job | traineeship, where a file does not say."),
-            municipality: str = typer.Option("", help="Municipality, where a file does not say."),
-            owner: Optional[str] = typer.Option(None, help="Owner (recruiter) of the ads.")) -> None:
-    """Add ads: extract their requirements, store and index them (a progress bar for many)."""
-    from extractor.documents import Limits
-    from extractor.errors import InputError
-    from matcha.ad_files import expand_paths, read_ads
-    from core.settings import get_settings
-
-    if kind not in ("job", "traineeship"):
-        fail("--kind is job or traineeship")
-    defaults = {"employer": employer, "kind": kind, "municipality": municipality}
-    try:  # read every file first: a bad file stops the command before anything is stored
-        limits = Limits.from_settings(get_settings())
-        ads = [ad for path in expand_paths(files) for ad in read_ads(path, limits, defaults)]
-        ids = _service().add_ads(ads, owner=owner, progress=len(ads) > 5)
-    except InputError as exc:
-        fail(exc.message, 1)
-    _echo_json({"added": [{"id": i, "title": ad.title} for i, ad in zip(ids, ads)]})
 
 
 @ads_app.command("list")
@@ -258,6 +223,9 @@ def loadtest(workers: int = typer.Option(8, help="Concurrent participants."),
 
 
 def register(app: typer.Typer) -> None:
+    from matcha.cli_ingestion import register_ingestion
+
+    register_ingestion(ads_app)
     app.add_typer(ads_app, name="ads")
     app.add_typer(cvs_app, name="cvs")
     app.add_typer(users_app, name="users")

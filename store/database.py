@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
-from sqlalchemy import (Boolean, Column, Integer, LargeBinary, MetaData, String, Table, Text, create_engine, delete,
-                        event, func, insert, select, update)
+from sqlalchemy import (Boolean, Column, Index, Integer, LargeBinary, MetaData, String, Table, Text, create_engine,
+                        delete, event, func, insert, inspect, select, update)
 from sqlalchemy.engine import Engine
 
 from store.records import Collection
@@ -45,10 +45,19 @@ def _document_table(name: str, *extra: Column) -> Table:
 TABLES: dict[str, Table] = {
     "ads": _document_table("ads", Column("title", String(300), nullable=False),
                            Column("employer", String(300), nullable=False, default=""),
-                           Column("kind", String(20), index=True, nullable=False)),
+                           Column("kind", String(20), index=True, nullable=False),
+                           # Imported ads (matcha/ingestion.py): the feed's id or a content hash, a hash of what
+                           # was imported (unchanged content is skipped) and the application deadline (UTC ISO).
+                           Column("external_id", String(200)),
+                           Column("content_hash", String(64)),
+                           Column("expires_at", String(32))),
     "cvs": _document_table("cvs", Column("contact", Text, nullable=False, default="{}"),
                            Column("consent_contact", Boolean, nullable=False, default=False)),
 }
+Index("ux_ads_external_id", TABLES["ads"].c.external_id, unique=True)  # NULLs (API ads) do not collide
+Index("ix_ads_expires_at", TABLES["ads"].c.expires_at)
+# Columns added after a store may have been made: added in place when an older store is opened.
+_ADDED_COLUMNS = {"ads": ("external_id", "content_hash", "expires_at")}
 meta_table = Table("meta", metadata, Column("key", String(100), primary_key=True),
                    Column("value", Integer, nullable=False))
 users_table = Table("users", metadata,
@@ -120,6 +129,23 @@ class Store:
         self.url = url
         self.engine = create_store_engine(url)
         metadata.create_all(self.engine)
+        self._add_new_columns()
+
+    def _add_new_columns(self) -> None:
+        """An older store lacks the columns added since: add them (nullable) and their indexes."""
+        inspector = inspect(self.engine)
+        for name, columns in _ADDED_COLUMNS.items():
+            table, present = TABLES[name], {c["name"] for c in inspector.get_columns(name)}
+            missing = [table.c[c] for c in columns if c not in present]
+            if not missing:
+                continue
+            with self.engine.begin() as conn:
+                for column in missing:
+                    kind = column.type.compile(dialect=self.engine.dialect)
+                    conn.exec_driver_sql(f'ALTER TABLE {name} ADD COLUMN {column.name} {kind}')
+            for index in table.indexes:
+                index.create(self.engine, checkfirst=True)
+            log.info("store: added columns %s to %s", ", ".join(c.name for c in missing), name)
 
     # -- writes (each one transaction, with the collection's generation bumped) --------------------------------
     def _bump(self, conn, collection: Collection) -> None:  # noqa: ANN001
