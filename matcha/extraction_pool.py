@@ -108,6 +108,11 @@ class ExtractionPool:
         """Documents waiting for a free worker."""
         return max(0, self.pending - self.workers)
 
+    def worker_pids(self) -> list[int]:
+        """Process ids of the workers running now (for monitoring: CPU time, memory)."""
+        with self._lock:
+            return list(self._executor._processes or {})  # noqa: SLF001 - no public accessor
+
     # -- many documents -------------------------------------------------------------------------------------
     def imap(self, items: Iterable[tuple[T, ExtractionJob]],
              window: int | None = None) -> Iterator[tuple[T, Extracted | InputError]]:

@@ -108,7 +108,7 @@ def test_async_callers_await_one_document(pool):
 def test_a_killed_worker_is_replaced_by_the_next_submit(pool):
     from matcha.document_reader import ExtractionJob
 
-    victim = next(iter(pool._executor._processes))  # noqa: SLF001 - a worker's pid, to kill it as the OOM killer would
+    victim = pool.worker_pids()[0]  # kill a worker as the OOM killer would
     doomed = pool.submit(ExtractionJob.for_cv(text=SWEDISH_CV))
     os.kill(victim, signal.SIGKILL)
     with pytest.raises(BrokenProcessPool):
