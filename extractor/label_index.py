@@ -177,6 +177,11 @@ def build_description_index(taxonomy: Taxonomy, kind: Kind, encoder: Encoder, ca
                          progress, {"taxonomy": taxonomy.version})
 
 
+def build_entry_index(entries: list[LabelEntry], name: str, encoder: Encoder, cache_dir: Path) -> LabelIndex:
+    """Any other labels (the ISCO unit groups' ...), embedded once and cached like the taxonomy's."""
+    return _cached_index(entries, name, encoder, cache_dir, False, {})
+
+
 def _cached_index(entries: list[LabelEntry], name: str, encoder: Encoder, cache_dir: Path, progress: bool,
                   meta_extra: dict) -> LabelIndex:
     key = cache_key(encoder.name, name, entries)

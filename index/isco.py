@@ -10,22 +10,26 @@ from __future__ import annotations
 
 import re
 import threading
+from pathlib import Path
 
 import numpy as np
 
+from extractor.label_index import build_entry_index
 from index.cards import ConceptVectors
 from models.encoders import Encoder
-from taxonomy.model import Taxonomy
+from taxonomy.model import LabelEntry, Taxonomy
 
 _UNIT_GROUP = re.compile(r"/isco/C(\d{4})$")
 _CODE = re.compile(r"(\d{4})")
 
 
 class IscoGroups:
-    def __init__(self, taxonomy: Taxonomy, concepts: ConceptVectors, encoder: Encoder) -> None:
+    def __init__(self, taxonomy: Taxonomy, concepts: ConceptVectors, encoder: Encoder,
+                 cache_dir: Path | None = None) -> None:
         self.taxonomy = taxonomy
         self.concepts = concepts
         self.encoder = encoder
+        self.cache_dir = cache_dir  # where the group labels' vectors are cached (None: embedded each time)
         self.labels = {match.group(1): label for uri, label in taxonomy.groups.items()
                        if (match := _UNIT_GROUP.search(uri))}
         self._codes: list[str] = []
@@ -42,7 +46,12 @@ class IscoGroups:
         with self._lock:
             if self._vectors is None:
                 self._codes = sorted(self.labels)
-                self._vectors = self.encoder.encode([self.labels[c] for c in self._codes])
+                if self.cache_dir is None:
+                    self._vectors = self.encoder.encode([self.labels[c] for c in self._codes])
+                else:
+                    entries = [LabelEntry(self.labels[c], "en", c, True) for c in self._codes]
+                    index = build_entry_index(entries, "isco-unit-groups", self.encoder, self.cache_dir).index
+                    self._vectors = index.reconstruct_n(0, index.ntotal)
             return self._vectors
 
     def unit_group(self, uri: str) -> str | None:

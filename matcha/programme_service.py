@@ -34,7 +34,8 @@ class ProgrammeService:
         self.matching = matching
         self.taxonomy = matching.resources.taxonomy
         self.store = Programmes(matching.store)
-        self.isco = IscoGroups(self.taxonomy, matching.concepts, matching.resources.encoder)
+        self.isco = IscoGroups(self.taxonomy, matching.concepts, matching.resources.encoder,
+                               matching.settings.taxonomy_dir / "vectors")
         self.ranker = MentorRanker(self.taxonomy, matching.ranker, self.isco)
 
     # -- programmes ---------------------------------------------------------------------------------------------

@@ -127,6 +127,33 @@ def test_outcome_figures_on_a_small_cohort_by_hand():
     assert total.in_work_or_studies_share == pytest.approx(4 / 6, abs=1e-4) and total.own_field == 2
 
 
+def test_isco_unit_groups_from_the_taxonomy_where_it_has_them():
+    from index.isco import IscoGroups
+    from taxonomy.model import Concept, Taxonomy
+
+    taxonomy = Taxonomy("t", "1", "test", groups={"http://data.europa.eu/esco/isco/C7212": "Welders"})
+    taxonomy.concepts["o1"] = Concept("o1", "occupation", {"en": "welder"},
+                                      isco="http://data.europa.eu/esco/isco/C7212")
+    taxonomy.concepts["o2"] = Concept("o2", "occupation", {"en": "pipe welder"}, isco="C7212")
+    groups = IscoGroups(taxonomy, concepts=None, encoder=None)  # type: ignore[arg-type] - nothing to embed
+    assert not groups.derived and groups.unit_group("o1") == groups.unit_group("o2") == "7212"
+    assert groups.label("7212") == "Welders" and groups.unit_group("unknown") is None
+
+
+def test_isco_unit_groups_derived_from_labels_in_the_default_taxonomy(resources, tmp_path):
+    from index.cards import ConceptVectors
+    from index.isco import IscoGroups
+
+    groups = IscoGroups(resources.taxonomy, ConceptVectors(resources.skill_index, resources.occupation_index),
+                        resources.encoder, tmp_path)
+    specialist_nurse = "http://data.europa.eu/esco/occupation/18e14e61-495b-44cc-a7c6-df4c625934ba"
+    assert groups.derived
+    assert groups.unit_group(WELDER) == "7212" and groups.label("7212") == "Welders and flamecutters"
+    assert groups.unit_group(NURSE) == groups.unit_group(specialist_nurse) == "2221"
+    assert groups.unit_group(MIG) is None  # a skill has no ISCO group
+    assert any(tmp_path.glob("vectors-isco-unit-groups-*.npy"))  # embedded once, then read from the cache
+
+
 # -- the service, the API and the CLI -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def env(resources, tmp_path_factory):
