@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from extractor.profile import CompetenceProfile
 from index.explain import Explanation
@@ -22,11 +22,13 @@ class _Period(BaseModel):
     start: dt.date
     end: dt.date | None = None
 
-    @model_validator(mode="after")
-    def _ordered(self) -> "_Period":
-        if self.end is not None and self.end < self.start:
-            raise ValueError("end: the end date is before the start date")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _ordered(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start")
+        if end is not None and start is not None and end < start:
+            raise ValueError("the end date is before the start date")
+        return end
 
 
 class ProgrammeIn(_Period):

@@ -177,6 +177,20 @@ def test_coordinator_sees_cohort_mentor_suggestions_assignment_and_outcomes(serv
     with page.expect_download() as download:
         page.get_by_test_id("outcomes-csv").click()
     assert "2026 VT,2,1,1" in Path(download.value.path()).read_text(encoding="utf-8")
+    # Record a placement: dates in the wrong order are refused and nothing is written; then the nurse gets a job.
+    nurse = next(row["id"] for row in service.list_cvs() if row["municipality"] == "Västerås")
+    placements = Programmes(service.store).placements()
+    page.get_by_test_id("placement-cv").select_option(str(nurse))
+    page.get_by_test_id("placement-kind").select_option("job")
+    page.get_by_test_id("placement-start").fill("2026-09-01")
+    page.get_by_test_id("placement-end").fill("2026-08-01")
+    page.get_by_test_id("record-placement").click()
+    expect(page.get_by_test_id("status")).to_contain_text("end")
+    assert Programmes(service.store).placements() == placements
+    page.get_by_test_id("placement-end").fill("")
+    page.get_by_test_id("record-placement").click()
+    expect(page.get_by_test_id("status")).to_have_text("Det är registrerat.", timeout=30_000)
+    expect(page.get_by_test_id("outcome-row").first).to_contain_text("(1/2)")  # 2 in work now
     # English.
     page.locator("#lang-en").click()
     expect(page.locator("#coordinator h2").first).to_have_text("Programmes")

@@ -34,6 +34,8 @@ const TEXT = {
     in_work: "I arbete", in_studies: "Studerar", own_field: "I arbete inom sitt yrke", plot_alt: "Utfall per kohort (stapeldiagram)",
     period: "Period", no_programmes: "Inga program ännu.", pinned_done: "Paret är låst.", forbidden_done: "Paret är uteslutet.",
     cleared_done: "Spärren är borttagen.", assigned_done: "Mentorerna är fördelade.",
+    placement_title: "Registrera vad som hänt en deltagare", studies: "Studier", none_yet: "Inget ännu", occupation: "Yrke",
+    start: "Från", end: "Till", record: "Registrera", recorded: "Det är registrerat.",
   },
   en: {
     tagline: "Competence first: we read your CV and show jobs and traineeships that fit.",
@@ -66,11 +68,13 @@ const TEXT = {
     in_work: "In work", in_studies: "Studying", own_field: "In work in own field", plot_alt: "Outcomes per cohort (bar chart)",
     period: "Period", no_programmes: "No programmes yet.", pinned_done: "The pair is pinned.", forbidden_done: "The pair is forbidden.",
     cleared_done: "The pair is cleared.", assigned_done: "Mentors are assigned.",
+    placement_title: "Record what happened to a participant", studies: "Studies", none_yet: "None yet", occupation: "Occupation",
+    start: "From", end: "To", record: "Record", recorded: "It is recorded.",
   },
 };
 
 const state = { lang: "sv", token: "", user: null, cv: null, skillUris: {}, programme: null, suggestions: null,
-                assignment: null, outcomes: null };
+                assignment: null, outcomes: null, occupationUris: {} };
 const $ = (id) => document.getElementById(id);
 const t = (key) => TEXT[state.lang][key] || key;
 
@@ -337,6 +341,9 @@ function renderCoordinator() {
     return el("li", { "data-testid": "participant" },
       `${t("participant")} #${member.cv_id} (${member.municipality || "-"}, ${t("cohort")} ${member.cohort || "-"}) ${occupations} `, button);
   }));
+  const chosen = $("placement-cv").value;
+  $("placement-cv").replaceChildren(...state.participants.map((m) => el("option", { value: m.cv_id }, `${t("participant")} #${m.cv_id}`)));
+  if (chosen) $("placement-cv").value = chosen;
   renderSuggestions();
   renderAssignment();
   renderOutcomes();
@@ -432,6 +439,45 @@ function renderOutcomes() {
   $("outcome-plot").alt = t("plot_alt");
 }
 
+let occupationTimer = null;
+function suggestOccupations() {
+  clearTimeout(occupationTimer);
+  const q = $("placement-occupation").value.trim();
+  if (q.length < 2) return;
+  occupationTimer = setTimeout(async () => {
+    const hits = await api(`/taxonomy/occupations?q=${encodeURIComponent(q)}&limit=10`);
+    $("occupation-options").replaceChildren(...hits.map((h) => {
+      state.occupationUris[h.matched] = h.uri;
+      return el("option", { value: h.matched }, label(h));
+    }));
+  }, 150);
+}
+
+async function occupationUri(text) {
+  if (!text) return null;
+  if (state.occupationUris[text]) return state.occupationUris[text];
+  const hits = await api(`/taxonomy/occupations?q=${encodeURIComponent(text)}&limit=1`);
+  if (!hits.length) throw new Error(`? ${text}`);
+  return hits[0].uri;
+}
+
+async function recordPlacement(event) {
+  event.preventDefault();
+  try {
+    const body = { cv_id: Number($("placement-cv").value), kind: $("placement-kind").value,
+                   employer: $("placement-employer").value, start: $("placement-start").value,
+                   end: $("placement-end").value || null,
+                   occupation: await occupationUri($("placement-occupation").value.trim()) };
+    await api("/placements", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    state.outcomes = await api(`/programmes/${state.programme.id}/outcomes`);
+    renderOutcomes();
+    await loadPlot();
+    status(t("recorded"));
+  } catch (error) {
+    status(error.message, true);
+  }
+}
+
 async function fetchBlob(path) {
   const response = await fetch(path, { headers: { Authorization: `Bearer ${state.token}` } });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -489,6 +535,8 @@ async function search(event) {
 $("programme-select").addEventListener("change", () => openProgramme(Number($("programme-select").value)));
 $("run-assignment").addEventListener("click", runAssignment);
 $("outcomes-csv").addEventListener("click", downloadCsv);
+$("placement-occupation").addEventListener("input", suggestOccupations);
+$("placement-form").addEventListener("submit", recordPlacement);
 $("lang-sv").addEventListener("click", () => setLang("sv"));
 $("lang-en").addEventListener("click", () => setLang("en"));
 $("login-form").addEventListener("submit", login);
