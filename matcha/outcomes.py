@@ -84,9 +84,9 @@ def plot_svg(cohorts: list[CohortOutcome], lang: str = "en") -> str:
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    names = {"sv": ("I arbete eller studier", "I arbete inom sitt yrke", "Andel", "Kohort"),
-             "en": ("In work or studies", "In work in own field", "Share", "Cohort")}[lang if lang == "sv" else "en"]
-    figure = Figure(figsize=(max(4.0, 1.4 * len(cohorts) + 2), 3.2))
+    names = {"sv": ("I arbete eller studier", "Av dem i arbete: inom sitt yrke", "Andel", "Kohort"),
+             "en": ("In work or studies", "Of those in work: in own field", "Share", "Cohort")}[lang if lang == "sv" else "en"]
+    figure = Figure(figsize=(max(4.5, 1.4 * len(cohorts) + 2), 3.4))
     axes = figure.subplots()
     xs = list(range(len(cohorts)))
     work = [100 * (c.in_work_or_studies_share or 0) for c in cohorts]
@@ -99,7 +99,7 @@ def plot_svg(cohorts: list[CohortOutcome], lang: str = "en") -> str:
     axes.set_ylim(0, 110)
     axes.set_ylabel(f"{names[2]} (%)")
     axes.set_xlabel(names[3])
-    axes.legend(fontsize=8, loc="upper right")
+    axes.legend(fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
     figure.tight_layout()
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg")
