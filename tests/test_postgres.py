@@ -170,3 +170,28 @@ def test_pgvector_index_filters_recall_updates_and_deletes(pg_url, monkeypatch):
         assert conn.execute(text("SELECT count(*) FROM ads_embeddings WHERE id = :i"), {"i": new_id}).scalar() == 0
     assert new_id not in {i for i, _ in index.search(queries[5], 10)}
     assert len(index) == 4000
+
+
+def test_programmes_mentors_placements_and_erasure_on_postgresql(resources, pg_url, tmp_path):
+    from extractor.errors import InputError
+    from matcha.programme_models import MentorIn, ParticipantsIn, PlacementIn, ProgrammeIn
+    from matcha.programme_service import ProgrammeService
+
+    welder = "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b"
+    service = _service(resources, pg_url, tmp_path)
+    cv = service.add_cv(text=SWEDISH_CV, municipality="Örebro")
+    programmes, owner = ProgrammeService(service), "user:1"
+    first = programmes.create(owner, ProgrammeIn(name="A", start="2026-01-12", end="2026-06-12"))
+    second = programmes.create(owner, ProgrammeIn(name="B", start="2026-01-12", end="2026-06-12"))
+    programmes.add_participants(first.id, owner, ParticipantsIn(cv_ids=[cv], cohort="VT26"))
+    with pytest.raises(InputError) as refused:
+        programmes.add_participants(second.id, owner, ParticipantsIn(cv_ids=[cv]))
+    assert refused.value.status == 409 and programmes.participants(second.id, owner) == []
+    mentor = programmes.add_mentor(owner, MentorIn(programme_id=first.id, name="M", occupations=[welder],
+                                                   languages=["sv"], capacity=1))
+    assert [(p.cv_id, p.mentor_id) for p in programmes.run_assignment(first.id, owner).pairs] == [(cv, mentor.id)]
+    programmes.add_placement(owner, PlacementIn(cv_id=cv, kind="job", occupation=welder, start="2026-06-01"))
+    assert programmes.outcomes(first.id, owner).total.own_field == 1
+    service.remove_cv(cv)
+    assert not programmes.store.participants(first.id) and not programmes.store.links(first.id)
+    assert not programmes.store.placements(first.id)
