@@ -191,6 +191,24 @@ def test_coordinator_sees_cohort_mentor_suggestions_assignment_and_outcomes(serv
     page.get_by_test_id("record-placement").click()
     expect(page.get_by_test_id("status")).to_have_text("Det är registrerat.", timeout=30_000)
     expect(page.get_by_test_id("outcome-row").first).to_contain_text("(1/2)")  # 2 in work now
+    # Participants by CV number: an unknown one is refused with a message and nothing is added.
+    page.get_by_test_id("participant-ids").fill("999999")
+    page.get_by_test_id("add-participants").click()
+    expect(page.get_by_test_id("status")).to_contain_text("no CV 999999")
+    expect(page.get_by_test_id("participant")).to_have_count(2)
+    # A mentor from the form: a capacity below zero is refused; one from a CV-like text joins the suggestions.
+    page.locator("#mentor-box summary").click()
+    page.get_by_test_id("mentor-name").fill("Mentor från text")
+    page.get_by_test_id("mentor-capacity").fill("-1")
+    page.get_by_test_id("add-mentor").click()
+    expect(page.get_by_test_id("status")).to_contain_text("capacity")
+    assert not [m for m in Programmes(service.store).mentors() if m["name"] == "Mentor från text"]
+    page.get_by_test_id("mentor-capacity").fill("1")
+    page.get_by_test_id("mentor-languages").fill("sv, ar")
+    page.get_by_test_id("mentor-text").fill("Svetsare\n\nErfarenhet\nMIG/MAG-svetsning och TIG-svetsning, läsa ritningar.")
+    page.get_by_test_id("add-mentor").click()
+    expect(page.get_by_test_id("status")).to_have_text("Mentorn är tillagd.", timeout=60_000)
+    expect(page.get_by_test_id("suggestions")).to_contain_text("Mentor från text", timeout=30_000)
     # English.
     page.locator("#lang-en").click()
     expect(page.locator("#coordinator h2").first).to_have_text("Programmes")

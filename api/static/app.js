@@ -36,6 +36,10 @@ const TEXT = {
     cleared_done: "Spärren är borttagen.", assigned_done: "Mentorerna är fördelade.",
     placement_title: "Registrera vad som hänt en deltagare", studies: "Studier", none_yet: "Inget ännu", occupation: "Yrke",
     start: "Från", end: "Till", record: "Registrera", recorded: "Det är registrerat.",
+    cv_ids: "CV-nummer (kommaseparerade)", cohort_name: "Kohort", add_participants: "Lägg till deltagare",
+    add_mentor_title: "Lägg till en mentor", name: "Namn", capacity: "Antal adepter högst",
+    languages_codes: "Språk (ISO-koder, t.ex. sv, ar)", mentor_text: "Eller en CV-liknande text om mentorn",
+    add_mentor: "Lägg till mentor", mentor_added: "Mentorn är tillagd.", participants_added: "Deltagarna är tillagda.",
   },
   en: {
     tagline: "Competence first: we read your CV and show jobs and traineeships that fit.",
@@ -70,6 +74,10 @@ const TEXT = {
     cleared_done: "The pair is cleared.", assigned_done: "Mentors are assigned.",
     placement_title: "Record what happened to a participant", studies: "Studies", none_yet: "None yet", occupation: "Occupation",
     start: "From", end: "To", record: "Record", recorded: "It is recorded.",
+    cv_ids: "CV numbers (comma-separated)", cohort_name: "Cohort", add_participants: "Add participants",
+    add_mentor_title: "Add a mentor", name: "Name", capacity: "Adepts at most",
+    languages_codes: "Languages (ISO codes, e.g. sv, ar)", mentor_text: "Or a CV-like text about the mentor",
+    add_mentor: "Add mentor", mentor_added: "The mentor is added.", participants_added: "The participants are added.",
   },
 };
 
@@ -440,9 +448,9 @@ function renderOutcomes() {
 }
 
 let occupationTimer = null;
-function suggestOccupations() {
+function suggestOccupations(input) {
   clearTimeout(occupationTimer);
-  const q = $("placement-occupation").value.trim();
+  const q = $(input).value.trim();
   if (q.length < 2) return;
   occupationTimer = setTimeout(async () => {
     const hits = await api(`/taxonomy/occupations?q=${encodeURIComponent(q)}&limit=10`);
@@ -459,6 +467,37 @@ async function occupationUri(text) {
   const hits = await api(`/taxonomy/occupations?q=${encodeURIComponent(text)}&limit=1`);
   if (!hits.length) throw new Error(`? ${text}`);
   return hits[0].uri;
+}
+
+async function addParticipants(event) {
+  event.preventDefault();
+  try {
+    const ids = $("participant-ids").value.split(/[\s,]+/).filter(Boolean).map(Number);
+    await api(`/programmes/${state.programme.id}/participants`, { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ cv_ids: ids, cohort: $("participant-cohort").value }) });
+    await openProgramme(state.programme.id);
+    status(t("participants_added"));
+  } catch (error) {
+    status(error.message, true);
+  }
+}
+
+async function addMentor(event) {
+  event.preventDefault();
+  try {
+    const occupation = await occupationUri($("mentor-occupation").value.trim());
+    const body = { programme_id: state.programme.id, name: $("mentor-name").value,
+                   municipality: $("mentor-municipality").value, capacity: Number($("mentor-capacity").value),
+                   languages: $("mentor-languages").value.split(/[\s,]+/).filter(Boolean),
+                   occupations: occupation ? [occupation] : [], text: $("mentor-text").value };
+    await api("/mentors", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const shown = state.suggestions && state.suggestions.cvId;
+    await openProgramme(state.programme.id);
+    if (shown) await loadSuggestions(shown);
+    status(t("mentor_added"));
+  } catch (error) {
+    status(error.message, true);
+  }
 }
 
 async function recordPlacement(event) {
@@ -535,7 +574,10 @@ async function search(event) {
 $("programme-select").addEventListener("change", () => openProgramme(Number($("programme-select").value)));
 $("run-assignment").addEventListener("click", runAssignment);
 $("outcomes-csv").addEventListener("click", downloadCsv);
-$("placement-occupation").addEventListener("input", suggestOccupations);
+$("placement-occupation").addEventListener("input", () => suggestOccupations("placement-occupation"));
+$("mentor-occupation").addEventListener("input", () => suggestOccupations("mentor-occupation"));
+$("participants-form").addEventListener("submit", addParticipants);
+$("mentor-form").addEventListener("submit", addMentor);
 $("placement-form").addEventListener("submit", recordPlacement);
 $("lang-sv").addEventListener("click", () => setLang("sv"));
 $("lang-en").addEventListener("click", () => setLang("en"));
