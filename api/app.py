@@ -9,12 +9,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.auth import current_user
 from api.middleware import RequestContext
+from api.problems import install_error_handlers
 from api.routes_ads import router as ads_router
 from api.routes_cvs import router as cvs_router
 from api.routes_programmes import router as programmes_router
@@ -47,15 +47,7 @@ def create_app(settings: Settings | None = None, service: MatchingService | None
         app.state.users = Users(service.store)
     app.add_middleware(RequestContext, max_body_bytes=settings.max_file_bytes)
 
-    @app.exception_handler(InputError)
-    async def input_error(request: Request, exc: InputError) -> JSONResponse:
-        return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=exc.status)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        # Field names and messages only: never echo the submitted values (they may be personal data).
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors())
-        return JSONResponse({"detail": problems or "invalid request", "code": "invalid_request"}, status_code=422)
+    install_error_handlers(app)
 
     app.include_router(cvs_router)
     app.include_router(ads_router)

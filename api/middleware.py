@@ -29,7 +29,7 @@ class RequestContext(BaseHTTPMiddleware):
         if length.isdigit() and int(length) > self.max_body_bytes:
             response: Response = JSONResponse(
                 {"detail": f"the upload is {int(length) / 1e6:.1f} MB; the limit is "
-                           f"{(self.max_body_bytes - _FORM_OVERHEAD) / 1e6:.0f} MB", "code": "too_large"}, 413)
+                           f"{(self.max_body_bytes - _FORM_OVERHEAD) / 1e6:.1f} MB", "code": "too_large"}, 413)
         else:
             response = await call_next(request)
         response.headers["X-Request-ID"] = request_id

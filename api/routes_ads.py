@@ -6,14 +6,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Body, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile, status
 
 from api.auth import listing_owner, owns, require
-from api.routes_cvs import ERRORS, read_upload, service_of
-from api.schemas import AdOut, AdSummary, CandidatesOut, ConceptRef, Problem
+from api.problems import error_responses
+from api.routes_cvs import UPLOAD_ERRORS, read_upload, service_of
+from api.schemas import AdOut, AdSummary, CandidatesOut, ConceptRef, ItemId, region_filter
 from extractor.documents import read_document
 from matcha.matching import MatchingService
 from store.records import Ad, AdIn, AdKind
 from store.users import User
 
-router = APIRouter(tags=["recruiters"])
+router = APIRouter(tags=["recruiters"], responses=error_responses(403))
 recruiter = require("recruiter")
 
 
@@ -36,7 +37,7 @@ def _out(service: MatchingService, ad: Ad) -> AdOut:
                  languages=ad.card.languages, licences=ad.card.licences, profile=ad.profile)
 
 
-@router.post("/ads", status_code=201, response_model=AdOut, responses={**ERRORS, 422: {"model": Problem}})
+@router.post("/ads", status_code=201, response_model=AdOut)
 def post_ad(request: Request, ad: AdIn = Body(...), user: User = Depends(recruiter)) -> AdOut:
     """Post an ad as JSON; requirements come from the text ("Krav" / "Meriterande") and the optional lists."""
     service = service_of(request)
@@ -45,7 +46,7 @@ def post_ad(request: Request, ad: AdIn = Body(...), user: User = Depends(recruit
 
 
 @router.post("/ads/file", status_code=201, response_model=AdOut,
-             responses={**ERRORS, 413: {"model": Problem}, 415: {"model": Problem}, 422: {"model": Problem}})
+             responses=UPLOAD_ERRORS)
 def post_ad_file(request: Request, file: UploadFile = File(...), title: str = Form("", max_length=300),
                  employer: str = Form("", max_length=300), kind: AdKind = Form("job"),
                  municipality: str = Form("", max_length=100), user: User = Depends(recruiter)) -> AdOut:
@@ -60,20 +61,20 @@ def post_ad_file(request: Request, file: UploadFile = File(...), title: str = Fo
     return _out(service, _own_ad(service, user, ad_id))
 
 
-@router.get("/ads", response_model=list[AdSummary], responses=ERRORS)
+@router.get("/ads", response_model=list[AdSummary])
 def list_ads(request: Request, user: User = Depends(recruiter)) -> list[AdSummary]:
     """Your ads (an admin sees all)."""
     return [AdSummary(**row) for row in service_of(request).list_ads(listing_owner(user))]
 
 
-@router.get("/ads/{ad_id}", response_model=AdOut, responses=ERRORS)
-def get_ad(ad_id: int, request: Request, user: User = Depends(recruiter)) -> AdOut:
+@router.get("/ads/{ad_id:int}", response_model=AdOut)
+def get_ad(ad_id: ItemId, request: Request, user: User = Depends(recruiter)) -> AdOut:
     service = service_of(request)
     return _out(service, _own_ad(service, user, ad_id))
 
 
-@router.put("/ads/{ad_id}", response_model=AdOut, responses=ERRORS)
-def edit_ad(ad_id: int, request: Request, ad: AdIn = Body(...), user: User = Depends(recruiter)) -> AdOut:
+@router.put("/ads/{ad_id:int}", response_model=AdOut)
+def edit_ad(ad_id: ItemId, request: Request, ad: AdIn = Body(...), user: User = Depends(recruiter)) -> AdOut:
     """Replace an ad's fields and text; its requirements are read again and the index updated in place."""
     service = service_of(request)
     _own_ad(service, user, ad_id)
@@ -81,18 +82,18 @@ def edit_ad(ad_id: int, request: Request, ad: AdIn = Body(...), user: User = Dep
     return _out(service, _own_ad(service, user, ad_id))
 
 
-@router.delete("/ads/{ad_id}", status_code=204, responses=ERRORS)
-def remove_ad(ad_id: int, request: Request, user: User = Depends(recruiter)) -> Response:
+@router.delete("/ads/{ad_id:int}", status_code=204)
+def remove_ad(ad_id: ItemId, request: Request, user: User = Depends(recruiter)) -> Response:
     service = service_of(request)
     _own_ad(service, user, ad_id)
     service.remove_ad(ad_id)
     return Response(status_code=204)
 
 
-@router.get("/ads/{ad_id}/candidates", response_model=CandidatesOut, responses=ERRORS)
-def candidates(ad_id: int, request: Request, top: int = Query(10, ge=1, le=100),
+@router.get("/ads/{ad_id:int}/candidates", response_model=CandidatesOut)
+def candidates(ad_id: ItemId, request: Request, top: int = Query(10, ge=1, le=100),
                municipality: str | None = Query(None, max_length=100),
-               region: str | None = Query(None, max_length=100, description="A county (län)."),
+               region: str | None = Depends(region_filter),
                user: User = Depends(recruiter)) -> CandidatesOut:
     """Ranked anonymised candidates for your ad; contact details only of participants who consented."""
     service = service_of(request)
@@ -101,11 +102,11 @@ def candidates(ad_id: int, request: Request, top: int = Query(10, ge=1, le=100),
                                                        region=region))
 
 
-@router.get("/candidates", response_model=CandidatesOut, responses={**ERRORS, 422: {"model": Problem}})
+@router.get("/candidates", response_model=CandidatesOut)
 def search_candidates(request: Request, skill: list[str] = Query([], description="ESCO skill URIs."),
                       occupation: list[str] = Query([], description="ESCO occupation URIs."),
                       municipality: str | None = Query(None, max_length=100),
-                      region: str | None = Query(None, max_length=100, description="A county (län)."),
+                      region: str | None = Depends(region_filter),
                       top: int = Query(10, ge=1, le=100), user: User = Depends(recruiter)) -> CandidatesOut:
     """Search candidates by competence (ESCO skills and occupations from /taxonomy), not by name or origin."""
     return CandidatesOut(candidates=service_of(request).search_candidates(

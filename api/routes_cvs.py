@@ -7,15 +7,16 @@ from typing import Literal
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile, status
 
 from api.auth import listing_owner, owns, require
-from api.schemas import ConsentIn, CvOut, CvSummary, MatchesOut, Problem
+from api.problems import error_responses
+from api.schemas import ConsentIn, CvOut, CvSummary, ItemId, MatchesOut, region_filter
 from extractor.errors import InputError
 from matcha.matching import MatchingService
 from store.records import Cv
 from store.users import User
 
-router = APIRouter(prefix="/cvs", tags=["participants"])
+router = APIRouter(prefix="/cvs", tags=["participants"], responses=error_responses(403))
 participant = require("participant")
-ERRORS = {401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}}
+UPLOAD_ERRORS = error_responses(413, 415)
 
 
 def service_of(request: Request) -> MatchingService:
@@ -41,9 +42,7 @@ def _out(cv: Cv) -> CvOut:
                  profile=cv.profile)
 
 
-@router.post("", status_code=201, response_model=CvOut, responses={**ERRORS, 413: {"model": Problem},
-                                                                    415: {"model": Problem},
-                                                                    422: {"model": Problem}})
+@router.post("", status_code=201, response_model=CvOut, responses=UPLOAD_ERRORS)
 def upload_cv(request: Request, file: UploadFile = File(..., description="PDF, DOCX or text (sniffed, not "
                                                                          "trusted from the name)."),
               municipality: str = Form("", max_length=100),
@@ -56,20 +55,20 @@ def upload_cv(request: Request, file: UploadFile = File(..., description="PDF, D
     return _out(_own_cv(service, user, cv_id))
 
 
-@router.get("", response_model=list[CvSummary], responses=ERRORS)
+@router.get("", response_model=list[CvSummary])
 def list_cvs(request: Request, user: User = Depends(participant)) -> list[CvSummary]:
     """Your CVs (an admin sees all)."""
     return [CvSummary(**row) for row in service_of(request).list_cvs(listing_owner(user))]
 
 
-@router.get("/{cv_id}", response_model=CvOut, responses=ERRORS)
-def get_cv(cv_id: int, request: Request, user: User = Depends(participant)) -> CvOut:
+@router.get("/{cv_id}", response_model=CvOut)
+def get_cv(cv_id: ItemId, request: Request, user: User = Depends(participant)) -> CvOut:
     """The CV's profile: skills and occupations with their evidence in the (masked) text."""
     return _out(_own_cv(service_of(request), user, cv_id))
 
 
-@router.put("/{cv_id}/consent", response_model=CvOut, responses=ERRORS)
-def set_consent(cv_id: int, body: ConsentIn, request: Request, user: User = Depends(participant)) -> CvOut:
+@router.put("/{cv_id}/consent", response_model=CvOut)
+def set_consent(cv_id: ItemId, body: ConsentIn, request: Request, user: User = Depends(participant)) -> CvOut:
     """Choose whether recruiters may see your contact details."""
     service = service_of(request)
     _own_cv(service, user, cv_id)
@@ -77,11 +76,11 @@ def set_consent(cv_id: int, body: ConsentIn, request: Request, user: User = Depe
     return _out(_own_cv(service, user, cv_id))
 
 
-@router.get("/{cv_id}/matches", response_model=MatchesOut, responses=ERRORS)
-def matches(cv_id: int, request: Request, top: int = Query(10, ge=1, le=100),
+@router.get("/{cv_id}/matches", response_model=MatchesOut)
+def matches(cv_id: ItemId, request: Request, top: int = Query(10, ge=1, le=100),
             kind: Literal["job", "traineeship"] | None = None,
             municipality: str | None = Query(None, max_length=100),
-            region: str | None = Query(None, max_length=100, description="A county (län), e.g. 'Örebro län'."),
+            region: str | None = Depends(region_filter),
             user: User = Depends(participant)) -> MatchesOut:
     """Ranked job and traineeship ads, each with matched skills (evidence on both sides) and missing skills."""
     service = service_of(request)
@@ -89,8 +88,8 @@ def matches(cv_id: int, request: Request, top: int = Query(10, ge=1, le=100),
     return MatchesOut(matches=service.match(cv=cv, k=top, kind=kind, municipality=municipality, region=region))
 
 
-@router.delete("/{cv_id}", status_code=204, responses=ERRORS)
-def erase_cv(cv_id: int, request: Request, user: User = Depends(participant)) -> Response:
+@router.delete("/{cv_id}", status_code=204)
+def erase_cv(cv_id: ItemId, request: Request, user: User = Depends(participant)) -> Response:
     """Erase the CV and everything derived from it (profile, vector, index entry) at once."""
     service = service_of(request)
     _own_cv(service, user, cv_id)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Path, Query
 from pydantic import BaseModel, Field
+
+from api.problems import MAX_ID
 
 from extractor.profile import CompetenceProfile
 from index.explain import Candidate, Match
+from index.regions import REGIONS, region_of
 from store.records import AdKind
 
 
@@ -81,6 +87,13 @@ class Health(BaseModel):
     model: str
 
 
-class Problem(BaseModel):
-    detail: str
-    code: str | None = None
+# A store id in a path: 1 to the largest 64-bit integer (larger ones are a 422, not a database overflow).
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="The item's id.")]
+
+
+def region_filter(region: str | None = Query(None, max_length=100, json_schema_extra={"enum": list(REGIONS)},
+                                            description="A county (län), e.g. 'Örebro län'.")) -> str | None:
+    """The region filter of a search: a known county or a 422 (an empty value too, rather than no filter)."""
+    if region is not None:
+        region_of(region)
+    return region

@@ -209,6 +209,37 @@ def test_unicode_oddities_and_bad_ids(app_env):
     assert client.get("/health").status_code == 200
 
 
+def test_errors_have_one_shape_and_are_documented(app_env):
+    client, tokens, _ = app_env
+    me = auth(tokens, "participant")
+    for url, status in (("/cvs/99999999999999999999999", 422), ("/cvs/99999999999999999999999/matches", 422),
+                        ("/cvs/0", 422), ("/cvs/9223372036854775807", 404), ("/nowhere", 404)):
+        response = client.get(url, headers=me)
+        assert response.status_code == status, (url, response.text)
+        assert set(response.json()) == {"detail", "code"} and isinstance(response.json()["detail"], str)
+    assert client.get("/ads/99999999999999999999999", headers=auth(tokens, "recruiter")).status_code == 422
+    broken = client.put("/ads/1", headers={**auth(tokens, "recruiter"), "Content-Type": "application/json"},
+                        content=b'{"title": "\xff"}')
+    assert broken.status_code == 400 and broken.json()["code"] == "bad_request"
+    # 405 names every method of the path, not only those of the first route that matched it.
+    response = client.patch("/cvs/1", headers=me)
+    assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
+    assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "DELETE"}
+    assert set(client.put("/ads/file").headers["allow"].split(", ")) == {"POST"}
+    # The OpenAPI document gives every error status of every route that shape (FastAPI's list-shaped 422 is gone).
+    document = client.get("/openapi.json").json()
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            errors = {s for s in operation["responses"] if int(s) >= 400}
+            assert "422" in errors or not (operation.get("parameters") or operation.get("requestBody")), path
+            assert "401" in errors or not operation.get("security"), (method, path)
+            for status in errors:
+                assert operation["responses"][status]["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/Problem"}, (method, path, status)
+    assert document["components"]["schemas"]["Problem"]["required"] == ["detail", "code"]
+
+
 def test_page_assets_are_served(app_env):
     client, _, _ = app_env
     assert client.get("/static/app.js").status_code == 200
