@@ -23,9 +23,6 @@ from extractor.errors import InputError
 
 log = logging.getLogger(__name__)
 
-# The largest id a store row can have (SQLite and PostgreSQL BIGINT): larger path ids are refused with 422.
-MAX_ID = 2**63 - 1
-
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          409: "conflict", 413: "too_large", 415: "unsupported_type", 422: "invalid_request",
          429: "too_many_requests", 500: "internal_error", 503: "busy"}

@@ -7,12 +7,10 @@ from typing import Annotated
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
-from api.problems import MAX_ID
-
 from extractor.profile import CompetenceProfile
 from index.explain import Candidate, Match
 from index.regions import REGIONS, region_of
-from store.records import AdKind
+from store.records import MAX_ID, AdKind
 
 
 class ConceptRef(BaseModel):
@@ -87,7 +85,7 @@ class Health(BaseModel):
     model: str
 
 
-# A store id in a path: 1 to the largest 64-bit integer (larger ones are a 422, not a database overflow).
+# A store id in a path: 1 to MAX_ID (larger ones are a 422, not a database overflow).
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="The item's id.")]
 
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from extractor.profile import CompetenceProfile
 from index.explain import Explanation
+from store.records import StoreId
 
 PlacementKind = Literal["traineeship", "job", "studies", "none"]
-MAX_ID = 2**63 - 1  # the largest id a store row can have (SQLite, PostgreSQL BIGINT)
-StoreId = Annotated[int, Field(ge=1, le=MAX_ID)]
 LinkStatus = Literal["pinned", "forbidden", "assigned"]
 
 

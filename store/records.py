@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -10,6 +10,10 @@ from extractor.profile import CompetenceProfile
 
 AdKind = Literal["job", "traineeship"]
 Collection = Literal["ads", "cvs"]
+# Row ids in requests: refused beyond this (rather than overflowing the database's 64-bit integers); 2^53 - 1 is
+# the largest integer every JSON client reads exactly (a float's precision), so the bound itself is exact.
+MAX_ID = 2**53 - 1
+StoreId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class MatchCard(BaseModel):

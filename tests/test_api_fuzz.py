@@ -19,9 +19,10 @@ from api.app import create_app
 from api.demo import load_demo
 from core.settings import get_settings
 from matcha.matching import MatchingService
+from store.users import ROLES as USER_ROLES
 from store.users import Users
 
-ROLES = ("anonymous", "participant", "recruiter", "admin")
+ROLES = ("anonymous", *USER_ROLES)
 EXAMPLES = int(os.environ.get("MATCHA_FUZZ_EXAMPLES", "10"))
 RANDOM = bool(os.environ.get("MATCHA_FUZZ_RANDOM"))  # new cases each run (exploring), else the same every run
 CASES: Counter = Counter()
@@ -71,7 +72,7 @@ def tokens(resources, tmp_path_factory, request):
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, database=None,
           suppress_health_check=list(HealthCheck))
 def test_every_route_answers_as_documented(case, tokens):
-    """Each generated case is sent once per role (no token, participant, recruiter, admin)."""
+    """Each generated case is sent once per role (no token, and each role of store/users.py)."""
     for role in ROLES:
         headers = {"Authorization": f"Bearer {tokens[role]}"} if role in tokens else None
         response = case.call_and_validate(headers=headers)
