@@ -213,7 +213,8 @@ def test_errors_have_one_shape_and_are_documented(app_env):
     client, tokens, _ = app_env
     me = auth(tokens, "participant")
     for url, status in (("/cvs/99999999999999999999999", 422), ("/cvs/99999999999999999999999/matches", 422),
-                        ("/cvs/0", 422), ("/cvs/9007199254740991", 404), ("/cvs/9223372036854775807", 422), ("/nowhere", 404)):
+                        ("/cvs/0", 422), ("/cvs/9007199254740991", 404), ("/cvs/9223372036854775807", 422),
+                        ("/nowhere", 404)):
         response = client.get(url, headers=me)
         assert response.status_code == status, (url, response.text)
         assert set(response.json()) == {"detail", "code"} and isinstance(response.json()["detail"], str)
