@@ -58,23 +58,30 @@ def by_cohort(outcomes: list[ParticipantOutcome]) -> list[CohortOutcome]:
     return [summarise(c, [o for o in outcomes if o.cohort == c]) for c in cohorts]
 
 
-def cohorts_csv(cohorts: list[CohortOutcome]) -> str:
+def _cell(value: object) -> object:
+    """A CSV cell; text that a spreadsheet would run as a formula (=, +, -, @ first) is quoted with a '."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv(rows: list[dict], fields: list[str]) -> str:
     buffer = io.StringIO()
-    fields = list(CohortOutcome.model_fields)
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    for row in cohorts:
-        writer.writerow({k: "" if v is None else v for k, v in row.model_dump().items()})
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
     return buffer.getvalue()
+
+
+def cohorts_csv(cohorts: list[CohortOutcome]) -> str:
+    return _csv([c.model_dump() for c in cohorts], list(CohortOutcome.model_fields))
 
 
 def participants_csv(outcomes: list[ParticipantOutcome]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(ParticipantOutcome.model_fields), lineterminator="\n")
-    writer.writeheader()
-    for row in outcomes:
-        writer.writerow({k: "" if v is None else v for k, v in row.model_dump(mode="json").items()})
-    return buffer.getvalue()
+    return _csv([o.model_dump(mode="json") for o in outcomes], list(ParticipantOutcome.model_fields))
 
 
 def plot_svg(cohorts: list[CohortOutcome], lang: str = "en") -> str:

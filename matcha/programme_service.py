@@ -246,7 +246,7 @@ class ProgrammeService:
         except InputError:
             raise InputError("not_a_participant", f"CV {body.cv_id} is not a participant of a programme",
                              404) from None
-        occupation = body.occupation
+        occupation = (body.occupation or "").strip() or None
         if occupation:
             self._check_concepts([occupation], "occupation")
         if body.ad_id is not None:

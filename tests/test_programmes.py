@@ -125,6 +125,11 @@ def test_outcome_figures_on_a_small_cohort_by_hand():
         (1, 1, 0.0, None)
     total = summarise("", found)
     assert total.in_work_or_studies_share == pytest.approx(4 / 6, abs=1e-4) and total.own_field == 2
+    # CSV: numbers as they are, a cell a spreadsheet would run as a formula quoted.
+    from matcha.outcomes import cohorts_csv
+
+    rows = list(csv.DictReader(io.StringIO(cohorts_csv([ht25.model_copy(update={"cohort": "=HYPERLINK(1)"})]))))
+    assert rows == [{**{k: str(v) for k, v in ht25.model_dump().items()}, "cohort": "'=HYPERLINK(1)"}]
 
 
 def test_isco_unit_groups_from_the_taxonomy_where_it_has_them():

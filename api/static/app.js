@@ -121,6 +121,10 @@ async function api(path, options = {}) {
   return body;
 }
 
+function sendJson(path, body, method = "POST") {
+  return api(path, { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+}
+
 function showWho() {
   $("who").textContent = `${t("logged_in_as")} ${t("role_" + state.user.role)}`;
 }
@@ -397,9 +401,8 @@ function renderSuggestions() {
 
 async function setLink(cvId, mentorId, linkStatus) {
   try {
-    state.assignment = await api(`/programmes/${state.programme.id}/links`, {
-      method: "PUT", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ cv_id: cvId, mentor_id: mentorId, status: linkStatus === "forbidden" || linkStatus === "pinned" ? linkStatus : "none" }) });
+    state.assignment = await sendJson(`/programmes/${state.programme.id}/links`, { cv_id: cvId, mentor_id: mentorId,
+      status: linkStatus === "forbidden" || linkStatus === "pinned" ? linkStatus : "none" }, "PUT");
     renderAssignment();
     status(t({ pinned: "pinned_done", forbidden: "forbidden_done" }[linkStatus] || "cleared_done"));
   } catch (error) {
@@ -473,8 +476,7 @@ async function addParticipants(event) {
   event.preventDefault();
   try {
     const ids = $("participant-ids").value.split(/[\s,]+/).filter(Boolean).map(Number);
-    await api(`/programmes/${state.programme.id}/participants`, { method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ cv_ids: ids, cohort: $("participant-cohort").value }) });
+    await sendJson(`/programmes/${state.programme.id}/participants`, { cv_ids: ids, cohort: $("participant-cohort").value });
     await openProgramme(state.programme.id);
     status(t("participants_added"));
   } catch (error) {
@@ -490,7 +492,7 @@ async function addMentor(event) {
                    municipality: $("mentor-municipality").value, capacity: Number($("mentor-capacity").value),
                    languages: $("mentor-languages").value.split(/[\s,]+/).filter(Boolean),
                    occupations: occupation ? [occupation] : [], text: $("mentor-text").value };
-    await api("/mentors", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    await sendJson("/mentors", body);
     const shown = state.suggestions && state.suggestions.cvId;
     await openProgramme(state.programme.id);
     if (shown) await loadSuggestions(shown);
@@ -507,7 +509,7 @@ async function recordPlacement(event) {
                    employer: $("placement-employer").value, start: $("placement-start").value,
                    end: $("placement-end").value || null,
                    occupation: await occupationUri($("placement-occupation").value.trim()) };
-    await api("/placements", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    await sendJson("/placements", body);
     state.outcomes = await api(`/programmes/${state.programme.id}/outcomes`);
     renderOutcomes();
     await loadPlot();
