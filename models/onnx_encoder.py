@@ -57,7 +57,7 @@ def read_export_meta(folder: Path, name: str) -> dict:
 class OnnxEncoder(Encoder):
     backend = "onnx"
 
-    def __init__(self, folder: Path, name: str, batch_size: int = 128) -> None:
+    def __init__(self, folder: Path, name: str, batch_size: int = 128, threads: int = 0) -> None:
         meta = read_export_meta(folder, name)
         try:
             import onnxruntime as ort
@@ -70,7 +70,10 @@ class OnnxEncoder(Encoder):
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(int(meta["max_length"]))
         self.tokenizer.enable_padding(pad_id=int(meta["pad_id"]), pad_token=meta["pad_token"])
-        self.session = ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"])
+        options = ort.SessionOptions()
+        if threads:  # else onnxruntime's default: a thread per core, spinning while it waits for work
+            options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
+        self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
         self.inputs = [i.name for i in self.session.get_inputs()]
         log.info("loaded embedding model %s (%d-d, ONNX export in %s)", name, self.dim, folder)
 
