@@ -476,6 +476,13 @@ def test_cli_programmes_and_mentors(env, tmp_path):
     assert result.returncode == 1 and "end" in result.stderr and "Traceback" not in result.stderr
     result = _matcha(data, "mentors", "add", "--programme", "1", "--name", "M", "--capacity", "-1")
     assert result.returncode == 1 and "capacity" in result.stderr and "Traceback" not in result.stderr
+    result = _matcha(data, "programmes", "assign", "1")
+    assert result.returncode == 0, result.stderr
+    assignment = json.loads(result.stdout)
+    assert assignment["total"] == pytest.approx(sum(p["score"] for p in assignment["pairs"]), abs=1e-3)
+    assert {p["mentor_name"] for p in assignment["pairs"]} == {"Ali, svetsare", "Karin, sjuksköterska"}
+    result = _matcha(data, "programmes", "forbid", "1", "999", "1")
+    assert result.returncode == 1 and "no participant 999" in result.stderr and "Traceback" not in result.stderr
     csv_file, svg_file = tmp_path / "out.csv", tmp_path / "out.svg"
     result = _matcha(data, "programmes", "outcomes", "1", "--csv", str(csv_file), "--plot", str(svg_file))
     assert result.returncode == 0, result.stderr
