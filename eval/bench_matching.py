@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import faiss
@@ -219,12 +220,17 @@ def bench_size(size: int, queries: int, resources, scratch: Path, backend: str =
     rows_done = 0
     from tqdm import tqdm
 
-    with tqdm(total=size, desc=f"synthetic ads ({size})", unit="ad") as bar:
+    # The next batch is made while the last one is written (the database works in its own process).
+    with tqdm(total=size, desc=f"synthetic ads ({size})", unit="ad") as bar, ThreadPoolExecutor(1) as writer:
+        pending = None
         while rows_done < size:
             rows = synthetic.ad_rows(min(5000, size - rows_done))
-            service.store.add("ads", rows)
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(service.store.add, "ads", rows)
             rows_done += len(rows)
             bar.update(len(rows))
+        pending.result()
     stored = time.perf_counter() - started
     service.collections["ads"].sync()
     build = time.perf_counter() - started
@@ -251,7 +257,8 @@ def bench_size(size: int, queries: int, resources, scratch: Path, backend: str =
               "index_bytes": index_bytes, "index_bytes_per_ad": round(index_bytes / size),
               "store_bytes_per_ad": round(store_bytes / size), "queries": len(latencies),
               **_figures("", latencies), **_figures("filtered_", by_place), **_figures("region_kind_", by_region),
-              "recall@10": round(recall, 4), "filtered_recall@10": round(filtered_recall, 4)}
+              "recall@10": round(recall, 4), "filtered_recall@10": round(filtered_recall, 4),
+              "load_average": round(os.getloadavg()[0], 1)}  # other work on the machine inflates latencies
     del service, collection
     gc.collect()
     result["bench_peak_rss_mb"] = round(_peak_rss_mb())
@@ -265,10 +272,14 @@ def run_bench(sizes: list[int], queries: int = 200, keep: Path | None = None, ba
     resources = load_resources()
     with tempfile.TemporaryDirectory(prefix="matcha-bench-") as tmp:
         scratch = keep or Path(tmp)
+        scratch.mkdir(parents=True, exist_ok=True)
         results = []
         for size in sizes:
             result = bench_size(size, queries, resources, scratch, backend)
             log.info("bench: %s", json.dumps(result))
+            if keep is not None:  # each size's figures as soon as they are known
+                with open(keep / "results.jsonl", "a", encoding="utf-8") as handle:
+                    handle.write(json.dumps(result) + "\n")
             results.append(result)
         return results
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.filter_columns import FilterColumns
 from index.search_types import SearchFilter
 from index.vector_index import VectorIndex
 from store.database import Store
@@ -29,6 +30,8 @@ class IndexedCollection:
         self.store, self.collection, self.path, self.dim = store, collection, path, dim
         self.index = VectorIndex.load(path, dim, exact_limit, target_recall)
         self.index.exact_vectors = self._exact_vectors
+        self.filters = FilterColumns()
+        self.filters.set(self.store.filter_values(collection, list(self.index.versions)))
         self.sync()
 
     def _exact_vectors(self, ids: list[int]) -> tuple[list[int], np.ndarray]:
@@ -50,9 +53,12 @@ class IndexedCollection:
             versions = self.store.versions(self.collection)
             stale = [i for i, v in self.index.versions.items() if versions.get(i) != v]  # deleted or updated
             self.index.remove(stale)
+            self.filters.remove(stale)
             wanted = [i for i, v in versions.items() if self.index.versions.get(i) != v]
             ids, vectors, found_versions = self.store.vectors(self.collection, wanted, self.dim)
             self.index.upsert(ids, vectors, found_versions)
+            del vectors
+            self.filters.set(self.store.filter_values(self.collection, ids))
             self.index._maybe_rebuild(self._all_vectors)
             self.index.generation = generation
             self.index.save(self.path)
@@ -61,11 +67,10 @@ class IndexedCollection:
             return True
 
     def search(self, vector: np.ndarray, k: int, where: SearchFilter | None = None) -> list[tuple[int, float]]:
-        """Top ``k`` (id, cosine); a filter becomes an id selector inside the FAISS search. The compressed (IVF)
-        form returns more candidates, re-scored by the store's exact vectors."""
+        """Top ``k`` (id, cosine); a filter becomes an id selector inside the FAISS search (from the filter columns
+        held with the index). The compressed (IVF) form's candidates are re-scored by the store's exact vectors."""
         self.sync()
-        allowed = (self.store.filtered_ids(self.collection, where.kind, where.municipality, where.municipalities)
-                   if where else None)
+        allowed = self.filters.allowed(where, has_kind=self.collection == "ads") if where else None
         return self.index.search(vector[None, :], k, allowed)[0]
 
     def __len__(self) -> int:

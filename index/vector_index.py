@@ -178,11 +178,12 @@ class VectorIndex:
                  n, nlist, self.nprobe, recall, time.perf_counter() - started)
 
     # -- search -----------------------------------------------------------------------------------------------
-    def search(self, queries: np.ndarray, k: int, allowed: list[int] | None = None) -> list[list[tuple[int, float]]]:
+    def search(self, queries: np.ndarray, k: int,
+               allowed: list[int] | np.ndarray | None = None) -> list[list[tuple[int, float]]]:
         """Top ``k`` (id, score) per query; ``allowed`` restricts the search to those ids (filters)."""
         queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dim)
         with self.lock:
-            if not self.versions or k <= 0 or (allowed is not None and not allowed):
+            if not self.versions or k <= 0 or (allowed is not None and len(allowed) == 0):
                 return [[] for _ in queries]
             params = None
             if allowed is not None or self.nprobe:

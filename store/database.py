@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 import numpy as np
 from sqlalchemy import (Boolean, Column, Index, Integer, LargeBinary, MetaData, String, Table, Text, create_engine,
-                        delete, event, func, insert, inspect, select, update)
+                        delete, event, func, insert, inspect, literal, select, update)
 from sqlalchemy.engine import Engine
 
 from store.records import Collection
@@ -158,11 +158,14 @@ class Store:
     def add(self, collection: Collection, rows: list[dict[str, Any]]) -> list[int]:
         """Insert rows (profile/card as JSON strings, vector as bytes) in one transaction; returns their ids."""
         table, now, ids = TABLES[collection], _now(), []
+        values = [{**_keyed(row), "version": 1, "created_at": now, "updated_at": now} for row in rows]
         with self.engine.begin() as conn:
-            for row in rows:
-                result = conn.execute(insert(table).values(**_keyed(row), version=1, created_at=now,
-                                                           updated_at=now))
-                ids.append(int(result.inserted_primary_key[0]))
+            if values and all(v.keys() == values[0].keys() for v in values):  # one batched statement
+                result = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), values)
+                ids = [int(i) for i in result.scalars()]
+            else:
+                for row in values:
+                    ids.append(int(conn.execute(insert(table).values(**row)).inserted_primary_key[0]))
             self._bump(conn, collection)
         return ids
 
@@ -243,6 +246,16 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(select(*columns).where(table.c.id.in_(ids))).mappings()
             return {int(r["id"]): {**r, "card": json.loads(r["card"])} for r in rows}
+
+    def filter_values(self, collection: Collection, ids: list[int]) -> list[tuple[int, str, str]]:
+        """(id, kind, municipality key) of the rows that exist (kind '' where the collection has none)."""
+        table, found = TABLES[collection], []
+        kind = table.c.kind if "kind" in table.c else literal("")
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 5000):
+                found += [(int(i), k or "", m or "") for i, k, m in conn.execute(
+                    select(table.c.id, kind, table.c.municipality_key).where(table.c.id.in_(ids[start:start + 5000])))]
+        return found
 
     def filtered_ids(self, collection: Collection, kind: str | None = None, municipality: str | None = None,
                      municipalities: tuple[str, ...] | None = None) -> list[int]:

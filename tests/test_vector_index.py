@@ -67,3 +67,18 @@ def test_a_damaged_or_foreign_index_file_loads_empty(tmp_path):
     index.upsert([1], clustered(1, dim=32))
     index.save(path)
     assert len(VectorIndex.load(path, 64)) == 0  # another model's dimension: rebuilt from the store
+
+
+def test_filter_columns_select_by_kind_and_municipality():
+    from index.filter_columns import FilterColumns
+    from index.search_types import SearchFilter
+
+    columns = FilterColumns()
+    columns.set([(1, "job", "örebro"), (2, "traineeship", "örebro"), (3, "job", "umeå"), (4, "job", "lund")])
+    assert sorted(columns.allowed(SearchFilter(municipality=" Örebro "))) == [1, 2]
+    assert sorted(columns.allowed(SearchFilter(kind="job", municipalities=("Umeå", "Lund", "Kiruna")))) == [3, 4]
+    columns.set([(3, "traineeship", "umeå")])  # an update overwrites, never duplicates
+    columns.remove([4])
+    assert len(columns) == 3 and list(columns.allowed(SearchFilter(kind="job"))) == [1]
+    assert sorted(columns.allowed(SearchFilter(kind="job"), has_kind=False)) == [1, 2, 3]  # CVs have no kind
+    assert len(columns.allowed(SearchFilter(municipality="Kiruna"))) == 0
