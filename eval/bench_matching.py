@@ -23,6 +23,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 import faiss
 import numpy as np
@@ -129,13 +130,40 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _timed(service, profiles: list, **filters) -> list[float]:  # noqa: ANN001
-    latencies = []
+def _server_cpu(service) -> Callable[[], float]:  # noqa: ANN001
+    """Seconds of CPU used so far by the PostgreSQL server's processes (0 for an in-process index)."""
+    if service.store.engine.dialect.name != "postgresql":
+        return lambda: 0.0
+    import psutil
+    from sqlalchemy import text
+
+    with service.store.engine.connect() as conn:
+        postmaster = psutil.Process(int(conn.execute(text("SELECT pg_backend_pid()")).scalar())).parent()
+
+    def used() -> float:
+        total = 0.0
+        for process in postmaster.children():
+            try:
+                times = process.cpu_times()
+                total += times.user + times.system
+            except psutil.Error:
+                pass
+        return total
+    return used
+
+
+def _timed(service, profiles: list, cpu: list[float] | None = None, **filters) -> list[float]:  # noqa: ANN001
+    """Wall-clock ms per match; ``cpu`` gets the CPU ms per match, this process's and the database server's,
+    which other work on the machine does not inflate as it does wall-clock time."""
+    latencies, server = [], _server_cpu(service)
+    cpu_started, server_started = time.process_time(), server()
     for n, profile in enumerate(profiles):
         chosen = {key: value(n) if callable(value) else value for key, value in filters.items()}
         t = time.perf_counter()
         service.match(profile=profile, k=10, **chosen)
         latencies.append((time.perf_counter() - t) * 1000)
+    if cpu is not None:
+        cpu.append((time.process_time() - cpu_started + server() - server_started) * 1000 / len(profiles))
     return latencies
 
 
@@ -144,13 +172,19 @@ def _figures(name: str, latencies: list[float]) -> dict:
             f"{name}p99_ms": round(_percentile(latencies, 99), 1)}
 
 
-def _database(backend: str, scratch: Path, size: int) -> str:
-    """The store URL of one run: SQLite in the scratch folder, or a fresh database on a local pgvector server."""
+def _database(backend: str, scratch: Path, size: int, reuse: bool = False) -> str:
+    """The store URL of one run: SQLite in the scratch folder, or a fresh (or the kept) database on a local
+    pgvector server."""
     if backend == "faiss":
         return ""
+    from sqlalchemy.engine import make_url
+
     from store.pgserver import fresh_database, start
 
-    return fresh_database(start(scratch / "pg"), f"bench_{size}")
+    server = start(scratch / "pg")
+    if reuse:
+        return make_url(server).set(database=f"bench_{size}").render_as_string(hide_password=False)
+    return fresh_database(server, f"bench_{size}")
 
 
 def _store_bytes(service, settings, backend: str) -> int:  # noqa: ANN001
@@ -206,18 +240,19 @@ def _recall(service, profiles: list, where: list) -> tuple[float, float]:  # noq
     return plain, hits / max(1, total)
 
 
-def bench_size(size: int, queries: int, resources, scratch: Path, backend: str = "faiss") -> dict:  # noqa: ANN001
+def bench_size(size: int, queries: int, resources, scratch: Path, backend: str = "faiss",  # noqa: ANN001
+               reuse: bool = False) -> dict:
     from core.settings import get_settings
     from index.search_types import SearchFilter
     from matcha.matching import MatchingService
 
     settings = get_settings().model_copy(update={
         "data_dir": scratch / f"{backend}-{size}", "vector_backend": backend,
-        "database_url": _database(backend, scratch, size)})
+        "database_url": _database(backend, scratch, size, reuse)})
     service = MatchingService(settings, resources)
     synthetic = SyntheticAds(service)
     started = time.perf_counter()
-    rows_done = 0
+    rows_done = service.store.count("ads") if reuse else 0  # --reuse: time the kept store again
     from tqdm import tqdm
 
     # The next batch is made while the last one is written (the database works in its own process).
@@ -230,7 +265,8 @@ def bench_size(size: int, queries: int, resources, scratch: Path, backend: str =
             pending = writer.submit(service.store.add, "ads", rows)
             rows_done += len(rows)
             bar.update(len(rows))
-        pending.result()
+        if pending is not None:
+            pending.result()
     stored = time.perf_counter() - started
     service.collections["ads"].sync()
     build = time.perf_counter() - started
@@ -245,19 +281,23 @@ def bench_size(size: int, queries: int, resources, scratch: Path, backend: str =
     profiles += [synthetic.profile(as_ad=False)[0] for _ in range(max(0, queries - len(profiles)))]
     _timed(service, profiles[:5])  # warm-up
     place = lambda n: MUNICIPALITIES[n % len(MUNICIPALITIES)]  # noqa: E731
-    latencies = _timed(service, profiles)
-    by_place = _timed(service, profiles, municipality=place)
-    by_region = _timed(service, profiles[:100], kind="job", region="Stockholms län")
+    cpu: list[float] = []
+    latencies = _timed(service, profiles, cpu)
+    by_place = _timed(service, profiles, cpu, municipality=place)
+    by_region = _timed(service, profiles[:100], cpu, kind="job", region="Stockholms län")
     recall, filtered_recall = _recall(service, profiles, [SearchFilter(municipality=place(n))
                                                           for n in range(len(profiles))])
-    result = {"ads": size, "backend": backend, "index": getattr(getattr(collection, "index", None), "kind", "hnsw"),
-              "nprobe": getattr(getattr(collection, "index", None), "nprobe", None),
+    faiss_index = getattr(collection, "index", None)
+    result = {"ads": size, "backend": backend, "reused": reuse, "index": getattr(faiss_index, "kind", "hnsw"),
+              "nprobe": getattr(faiss_index, "nprobe", None),
               "build_s": round(build, 1), "store_s": round(stored, 1), "index_s": round(build - stored, 1),
               "bytes_per_ad": round((index_bytes + store_bytes) / size),
               "index_bytes": index_bytes, "index_bytes_per_ad": round(index_bytes / size),
               "store_bytes_per_ad": round(store_bytes / size), "queries": len(latencies),
               **_figures("", latencies), **_figures("filtered_", by_place), **_figures("region_kind_", by_region),
               "recall@10": round(recall, 4), "filtered_recall@10": round(filtered_recall, 4),
+              "cpu_ms_per_match": round(cpu[0], 1), "filtered_cpu_ms_per_match": round(cpu[1], 1),
+              "region_kind_cpu_ms_per_match": round(cpu[2], 1),
               "load_average": round(os.getloadavg()[0], 1)}  # other work on the machine inflates latencies
     del service, collection
     gc.collect()
@@ -266,7 +306,8 @@ def bench_size(size: int, queries: int, resources, scratch: Path, backend: str =
     return result
 
 
-def run_bench(sizes: list[int], queries: int = 200, keep: Path | None = None, backend: str = "faiss") -> list[dict]:
+def run_bench(sizes: list[int], queries: int = 200, keep: Path | None = None, backend: str = "faiss",
+              reuse: bool = False) -> list[dict]:
     from extractor.resources import load_resources
 
     resources = load_resources()
@@ -275,7 +316,8 @@ def run_bench(sizes: list[int], queries: int = 200, keep: Path | None = None, ba
         scratch.mkdir(parents=True, exist_ok=True)
         results = []
         for size in sizes:
-            result = bench_size(size, queries, resources, scratch, backend)
+            result = bench_size(size, queries, resources, scratch, backend,
+                                reuse=reuse and keep is not None)
             log.info("bench: %s", json.dumps(result))
             if keep is not None:  # each size's figures as soon as they are known
                 with open(keep / "results.jsonl", "a", encoding="utf-8") as handle:

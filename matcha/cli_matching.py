@@ -130,13 +130,16 @@ def bench(sizes: list[int] = typer.Option([10_000, 100_000], "--size", help="Num
           queries: int = typer.Option(200, help="Match requests timed per size."),
           backend: str = typer.Option("faiss", help="faiss (SQLite store) | pgvector (local PostgreSQL)"),
           keep: Optional[Path] = typer.Option(None, help="Build in this folder and keep it (default: temporary)."),
+          reuse: bool = typer.Option(False, help="With --keep: time the stores kept there again, no rebuild."),
           as_json: bool = typer.Option(False, "--json")) -> None:
     """Index synthetic ads made from the taxonomy; print build time, memory, latency and recall."""
     from eval.bench_matching import run_bench
 
     if backend not in ("faiss", "pgvector"):
         fail("--backend is faiss or pgvector")
-    results = run_bench(sizes, queries, keep, backend)
+    if reuse and keep is None:
+        fail("--reuse needs --keep DIR")
+    results = run_bench(sizes, queries, keep, backend, reuse)
     typer.echo(json.dumps(results, indent=2) if as_json else "\n".join(
         f"{r['ads']:>7} ads ({r['backend']}, {r['index']}): build {r['build_s']} s, {r['bytes_per_ad']} B/ad "
         f"(index {r['index_bytes_per_ad']}), p50/p99 {r['p50_ms']}/{r['p99_ms']} ms, municipality "
