@@ -163,7 +163,9 @@ def test_pgvector_index_filters_recall_updates_and_deletes(pg_url, monkeypatch):
     [new_id] = store.add("ads", _rows(queries[5:6], start=4000))
     assert index.sync() and not index.sync()  # copied once; nothing left to do
     assert index.search(queries[5], 1)[0][0] == new_id
-    store.update("ads", int(ids[7]), {"vector": encode_vector(queries[9])})
+    store.update("ads", int(ids[7]), {"vector": encode_vector(queries[9])})  # a write that nobody synced ...
+    assert index.search(queries[9], 1)[0][0] != int(ids[7])
+    monkeypatch.setattr(pgv, "SYNC_CHECK_S", 0.0)  # ... is found by the first search that checks for one
     assert index.search(queries[9], 1)[0][0] == int(ids[7])
     store.remove("ads", new_id)
     with store.engine.connect() as conn:
