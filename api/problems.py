@@ -1,7 +1,7 @@
 """One error shape for every answer that is not a success: ``{"detail": "<message>", "code": "<machine code>"}``.
 
 ``install_error_handlers`` turns every error into that shape (HTTP errors with a correct Allow header on 405,
-validation errors, input errors, and a last-resort 500 that never shows a traceback) and puts the same shape into
+validation errors, input errors, work refused by the upload limits with Retry-After, and a last-resort 500 that never shows a traceback) and puts the same shape into
 the OpenAPI document for every error status of every route, so routers added later are covered as they are: 401
 wherever a route needs a token, 404 wherever its path has a parameter, 422 wherever it reads a parameter or a body,
 400 and 413 wherever it reads a body, and whatever a router or route declares with ``error_responses`` (403 for
@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from extractor.errors import InputError
+from matcha.upload_limits import Refused
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,10 @@ async def _input_error(request: Request, exc: InputError) -> JSONResponse:
     return problem(exc.status, exc.message, exc.code)
 
 
+async def _refused(request: Request, exc: Refused) -> JSONResponse:
+    return problem(exc.status, exc.message, exc.code, {"Retry-After": str(exc.retry_after)})
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error in %s %s", request.method, getattr(request.scope.get("route"), "path", "-"))
     return problem(500, "internal error; the request ID names it in the log", "internal_error")
@@ -107,6 +112,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(InputError, _input_error)
+    app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(Exception, _unexpected)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 

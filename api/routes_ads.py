@@ -4,12 +4,14 @@ competence."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Body, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile, status
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import listing_owner, owns, require
 from api.problems import error_responses
-from api.routes_cvs import UPLOAD_ERRORS, read_upload, service_of
+from api.routes_cvs import LIMITS, UPLOAD_ERRORS, read_upload, service_of
 from api.schemas import AdOut, AdSummary, CandidatesOut, ConceptRef, ItemId, region_filter
-from extractor.documents import read_document
+from api.uploads import extract, extract_ad_file
+from matcha.document_reader import ExtractionJob
 from matcha.matching import MatchingService
 from store.records import Ad, AdIn, AdKind
 from store.users import User
@@ -37,28 +39,30 @@ def _out(service: MatchingService, ad: Ad) -> AdOut:
                  languages=ad.card.languages, licences=ad.card.licences, profile=ad.profile)
 
 
-@router.post("/ads", status_code=201, response_model=AdOut)
-def post_ad(request: Request, ad: AdIn = Body(...), user: User = Depends(recruiter)) -> AdOut:
+def _stored_out(service: MatchingService, user: User, ad_id: int) -> AdOut:
+    return _out(service, _own_ad(service, user, ad_id))
+
+
+@router.post("/ads", status_code=201, response_model=AdOut, responses=LIMITS)
+async def post_ad(request: Request, ad: AdIn = Body(...), user: User = Depends(recruiter)) -> AdOut:
     """Post an ad as JSON; requirements come from the text ("Krav" / "Meriterande") and the optional lists."""
     service = service_of(request)
-    [ad_id] = service.add_ads([ad], owner=user.owner_key)
-    return _out(service, _own_ad(service, user, ad_id))
+    extracted = await extract(request, user.owner_key, ExtractionJob.for_ad(ad))
+    ad_id = await run_in_threadpool(service.store_ad, ad, extracted, user.owner_key)
+    return await run_in_threadpool(_stored_out, service, user, ad_id)
 
 
-@router.post("/ads/file", status_code=201, response_model=AdOut,
-             responses=UPLOAD_ERRORS)
-def post_ad_file(request: Request, file: UploadFile = File(...), title: str = Form("", max_length=300),
-                 employer: str = Form("", max_length=300), kind: AdKind = Form("job"),
-                 municipality: str = Form("", max_length=100), user: User = Depends(recruiter)) -> AdOut:
+@router.post("/ads/file", status_code=201, response_model=AdOut, responses=UPLOAD_ERRORS)
+async def post_ad_file(request: Request, file: UploadFile = File(...), title: str = Form("", max_length=300),
+                       employer: str = Form("", max_length=300), kind: AdKind = Form("job"),
+                       municipality: str = Form("", max_length=100), user: User = Depends(recruiter)) -> AdOut:
     """Post an ad as a file (PDF, DOCX, text); without a title, its first line is the title."""
     service = service_of(request)
-    text = read_document(read_upload(file, service.settings.max_file_bytes), service.extractor.limits).text.strip()
-    if not title:
-        title, _, text = text.partition("\n")
-    ad = AdIn(title=title.strip()[:300] or "Ad", employer=employer, kind=kind, municipality=municipality,
-              text=text.strip())
-    [ad_id] = service.add_ads([ad], owner=user.owner_key)
-    return _out(service, _own_ad(service, user, ad_id))
+    data = await read_upload(file, service.settings.max_file_bytes)
+    ad, extracted = await extract_ad_file(request, user.owner_key, data, title, employer=employer, kind=kind,
+                                          municipality=municipality)
+    ad_id = await run_in_threadpool(service.store_ad, ad, extracted, user.owner_key)
+    return await run_in_threadpool(_stored_out, service, user, ad_id)
 
 
 @router.get("/ads", response_model=list[AdSummary])
@@ -73,13 +77,15 @@ def get_ad(ad_id: ItemId, request: Request, user: User = Depends(recruiter)) -> 
     return _out(service, _own_ad(service, user, ad_id))
 
 
-@router.put("/ads/{ad_id:int}", response_model=AdOut)
-def edit_ad(ad_id: ItemId, request: Request, ad: AdIn = Body(...), user: User = Depends(recruiter)) -> AdOut:
+@router.put("/ads/{ad_id:int}", response_model=AdOut, responses=LIMITS)
+async def edit_ad(ad_id: ItemId, request: Request, ad: AdIn = Body(...),
+                  user: User = Depends(recruiter)) -> AdOut:
     """Replace an ad's fields and text; its requirements are read again and the index updated in place."""
     service = service_of(request)
-    _own_ad(service, user, ad_id)
-    service.update_ad(ad_id, ad)
-    return _out(service, _own_ad(service, user, ad_id))
+    await run_in_threadpool(_own_ad, service, user, ad_id)
+    extracted = await extract(request, user.owner_key, ExtractionJob.for_ad(ad))
+    await run_in_threadpool(service.replace_ad, ad_id, ad, extracted)
+    return await run_in_threadpool(_stored_out, service, user, ad_id)
 
 
 @router.delete("/ads/{ad_id:int}", status_code=204)

@@ -5,26 +5,30 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile, status
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import listing_owner, owns, require
 from api.problems import error_responses
 from api.schemas import ConsentIn, CvOut, CvSummary, ItemId, MatchesOut, region_filter
+from api.uploads import extract
 from extractor.errors import InputError
+from matcha.document_reader import ExtractionJob
 from matcha.matching import MatchingService
 from store.records import Cv
 from store.users import User
 
 router = APIRouter(prefix="/cvs", tags=["participants"], responses=error_responses(403))
 participant = require("participant")
-UPLOAD_ERRORS = error_responses(413, 415)
+LIMITS = error_responses(429, 503)  # documents read within per-user limits and a bounded queue (api/uploads.py)
+UPLOAD_ERRORS = error_responses(413, 415, 429, 503)
 
 
 def service_of(request: Request) -> MatchingService:
     return request.app.state.service
 
 
-def read_upload(upload: UploadFile, max_bytes: int) -> bytes:
-    data = upload.file.read(max_bytes + 1)
+async def read_upload(upload: UploadFile, max_bytes: int) -> bytes:
+    data = await upload.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputError("too_large", f"the file is over the limit of {max_bytes / 1e6:.0f} MB", 413)
     return data
@@ -43,16 +47,18 @@ def _out(cv: Cv) -> CvOut:
 
 
 @router.post("", status_code=201, response_model=CvOut, responses=UPLOAD_ERRORS)
-def upload_cv(request: Request, file: UploadFile = File(..., description="PDF, DOCX or text (sniffed, not "
-                                                                         "trusted from the name)."),
-              municipality: str = Form("", max_length=100),
-              consent_contact: bool = Form(False),
-              user: User = Depends(participant)) -> CvOut:
-    """Upload a CV. Personal details are masked before it is read; the file itself is not kept."""
+async def upload_cv(request: Request, file: UploadFile = File(..., description="PDF, DOCX or text (sniffed, not "
+                                                                               "trusted from the name)."),
+                    municipality: str = Form("", max_length=100),
+                    consent_contact: bool = Form(False),
+                    user: User = Depends(participant)) -> CvOut:
+    """Upload a CV. Personal details are masked before it is read; the file itself is not kept. Read within the
+    user's limits (429) and the service's queue (503), in the extraction pool."""
     service = service_of(request)
-    data = read_upload(file, service.settings.max_file_bytes)
-    cv_id = service.add_cv(data, owner=user.owner_key, municipality=municipality, consent_contact=consent_contact)
-    return _out(_own_cv(service, user, cv_id))
+    data = await read_upload(file, service.settings.max_file_bytes)
+    extracted = await extract(request, user.owner_key, ExtractionJob.for_cv(data=data))
+    cv_id = await run_in_threadpool(service.store_cv, extracted, user.owner_key, municipality, consent_contact)
+    return _out(await run_in_threadpool(_own_cv, service, user, cv_id))
 
 
 @router.get("", response_model=list[CvSummary])

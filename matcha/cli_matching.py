@@ -208,18 +208,27 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
         typer.echo(f"  demo {role:<11} token: {token}")
     # matcha logs its own access lines (request id, route template, status, user id); uvicorn's would add client
     # addresses and query strings, which can be personal data.
-    uvicorn.run(create_app(settings, service), host=host, port=port, log_level="info", access_log=False)
+    # Uploads are read in MATCHA_EXTRACT_WORKERS worker processes (MATCHA_API_POOL), started with the app.
+    uvicorn.run(create_app(settings, service, extraction_pool=settings.api_pool), host=host, port=port,
+                log_level="info", access_log=False)
 
 
-def loadtest(workers: int = typer.Option(8, help="Concurrent participants."),
+def loadtest(users: list[int] = typer.Option([8, 32], "--users", "--workers",
+                                             help="Concurrent participants: a run for each (repeat the option)."),
              uploads: int = typer.Option(3, help="CV uploads per participant."),
              matches: int = typer.Option(5, help="Match requests per upload."),
-             duration: float = typer.Option(120.0, help="Time limit in seconds.")) -> None:
-    """Concurrent uploads and match requests against the service on 127.0.0.1 (a scratch store); prints
-    requests/s, p50/p99 latency, and whether anything was lost or mixed up."""
+             duration: float = typer.Option(300.0, help="Time limit of each run in seconds."),
+             limits: str = typer.Option("settings", help="Upload limits: 'settings' (MATCHA_UPLOAD_*, else the "
+                                                         "defaults) or 'loose' (none)."),
+             pool: bool = typer.Option(True, help="Read uploads in the extraction pool (MATCHA_EXTRACT_WORKERS), "
+                                                  "as `matcha serve` does; --no-pool: in the API process.")) -> None:
+    """Concurrent uploads and match requests against the service on 127.0.0.1 (a scratch store); prints, per
+    number of users, requests/s, p50/p99 latency, refusals (429/503), and whether anything was lost or mixed up."""
     from eval.load_test import run_load_test
 
-    result = run_load_test(workers, uploads, matches, duration)
+    if limits not in ("settings", "loose"):
+        raise typer.BadParameter("use --limits settings or --limits loose")
+    result = run_load_test(tuple(users), uploads, matches, duration, limits, pool)
     _echo_json(result)
     if not result["ok"]:
         raise typer.Exit(1)

@@ -96,7 +96,17 @@ class MatchingService:
         return ids
 
     def update_ad(self, ad_id: int, ad: AdIn) -> bool:
-        done = self.store.update("ads", ad_id, self._ad_row(ad))
+        return self.replace_ad(ad_id, ad, self.read_ad(ad))
+
+    def store_ad(self, ad: AdIn, extracted: Extracted, owner: str | None = None) -> int:
+        """Store and index one ad read here or by the extraction pool."""
+        [ad_id] = self.store.add("ads", [{**ad_row(ad, extracted), "owner": owner}])
+        self.collections["ads"].sync()
+        return ad_id
+
+    def replace_ad(self, ad_id: int, ad: AdIn, extracted: Extracted) -> bool:
+        """Replace a stored ad's fields and extraction; its index entry is updated in place."""
+        done = self.store.update("ads", ad_id, ad_row(ad, extracted))
         self.collections["ads"].sync()
         return done
 

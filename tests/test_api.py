@@ -25,7 +25,7 @@ def app_env(resources, tmp_path_factory):
     from store.users import Users
 
     settings = get_settings().model_copy(update={"data_dir": tmp_path_factory.mktemp("api"), "database_url": "",
-                                                 "max_file_bytes": MAX_BYTES})
+                                                 "max_file_bytes": MAX_BYTES, "upload_rate_per_minute": 0})
     service = MatchingService(settings, resources)
     tokens = load_demo(service)
     users = Users(service.store)

@@ -32,7 +32,7 @@ MAX_BYTES = 200_000
 # The app is made when the module is imported (its OpenAPI document needs no model); the `tokens` fixture gives
 # it its service. The schema is read from the app's document, not through the app (which would start its
 # lifespan, and with it a service on the default store, before the fixture).
-APP = create_app(get_settings().model_copy(update={"max_file_bytes": MAX_BYTES}))
+APP = create_app(get_settings().model_copy(update={"max_file_bytes": MAX_BYTES, "api_pool": False}))
 # Checks tuned per operation, none turned off everywhere:
 # - a request the document allows may still be refused for what a document cannot say (a file's content; ESCO
 #   URIs must be in the taxonomy, at least one of them): those statuses are documented for these operations, and
@@ -54,7 +54,7 @@ schema.app = APP
 @pytest.fixture(scope="module")
 def tokens(resources, tmp_path_factory, request):
     settings_ = get_settings().model_copy(update={"data_dir": tmp_path_factory.mktemp("fuzz"), "database_url": "",
-                                                  "max_file_bytes": MAX_BYTES})
+                                                  "max_file_bytes": MAX_BYTES, "upload_rate_per_minute": 0})
     service = MatchingService(settings_, resources)
     tokens = load_demo(service)
     APP.state.service, APP.state.users = service, Users(service.store)
