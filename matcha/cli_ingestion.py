@@ -4,6 +4,7 @@ processes (``--workers``)."""
 from __future__ import annotations
 
 import json
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Iterable, Optional
@@ -42,6 +43,9 @@ def _import(records: Iterable, workers: int | None, batch: int, owner: str | Non
                                 progress=True, total=total)
     except InputError as exc:
         fail(exc.message, 1)
+    except BrokenProcessPool:
+        fail("an extraction worker stopped (out of memory?); the batches written are kept: run the same command "
+             "again to carry on (with fewer --workers)", 1)
     return report.model_dump()
 
 

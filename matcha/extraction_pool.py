@@ -23,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator, TypeVar
 
-from core.settings import Settings, available_cores, get_settings
+from core.settings import Settings, get_settings
 from extractor.errors import InputError
 from matcha.document_reader import DocumentReader, Extracted, ExtractionJob
 
@@ -60,10 +60,11 @@ class ExtractionPool:
         self.workers = workers or self.settings.extraction_workers
         if self.workers < 1:
             raise ValueError("an extraction pool needs at least one worker")
-        # The workers share the cores: each runtime gets its share of threads, not one per core (threads that
-        # spin waiting for a core another worker holds cost about 3x the CPU per document, measured).
+        # Parallel work comes from the workers: each runs its models on one thread (unless MATCHA_MODEL_THREADS
+        # says otherwise). A thread per core in every worker spins for cores that others hold: about 3x the CPU
+        # per document on busy cores, measured.
         self._worker_settings = self.settings if self.settings.model_threads else self.settings.model_copy(
-            update={"model_threads": max(1, available_cores() // self.workers)})
+            update={"model_threads": 1})
         self._context = mp.get_context(start_method)
         self._ready = self._context.Semaphore(0)
         self._lock = threading.Lock()

@@ -58,6 +58,7 @@ Index("ux_ads_external_id", TABLES["ads"].c.external_id, unique=True)  # NULLs (
 Index("ix_ads_expires_at", TABLES["ads"].c.expires_at)
 # Columns added after a store may have been made: added in place when an older store is opened.
 _ADDED_COLUMNS = {"ads": ("external_id", "content_hash", "expires_at")}
+_SCHEMA_LOCK = 7_291_001  # PostgreSQL advisory lock held while the tables are made
 meta_table = Table("meta", metadata, Column("key", String(100), primary_key=True),
                    Column("value", Integer, nullable=False))
 users_table = Table("users", metadata,
@@ -128,23 +129,25 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_store_engine(url)
-        metadata.create_all(self.engine)
-        self._add_new_columns()
+        with self.engine.begin() as conn:
+            if self.engine.dialect.name == "postgresql":  # processes starting at once on a new database
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
+            metadata.create_all(conn)
+            self._add_new_columns(conn)
 
-    def _add_new_columns(self) -> None:
+    def _add_new_columns(self, conn) -> None:  # noqa: ANN001 - a connection in a transaction
         """An older store lacks the columns added since: add them (nullable) and their indexes."""
-        inspector = inspect(self.engine)
+        inspector = inspect(conn)
         for name, columns in _ADDED_COLUMNS.items():
             table, present = TABLES[name], {c["name"] for c in inspector.get_columns(name)}
             missing = [table.c[c] for c in columns if c not in present]
             if not missing:
                 continue
-            with self.engine.begin() as conn:
-                for column in missing:
-                    kind = column.type.compile(dialect=self.engine.dialect)
-                    conn.exec_driver_sql(f'ALTER TABLE {name} ADD COLUMN {column.name} {kind}')
+            for column in missing:
+                kind = column.type.compile(dialect=self.engine.dialect)
+                conn.exec_driver_sql(f'ALTER TABLE {name} ADD COLUMN {column.name} {kind}')
             for index in table.indexes:
-                index.create(self.engine, checkfirst=True)
+                index.create(conn, checkfirst=True)
             log.info("store: added columns %s to %s", ", ".join(c.name for c in missing), name)
 
     # -- writes (each one transaction, with the collection's generation bumped) --------------------------------

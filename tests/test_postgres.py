@@ -197,3 +197,52 @@ def test_programmes_mentors_placements_and_erasure_on_postgresql(resources, pg_u
     service.remove_cv(cv)
     assert not programmes.store.participants(first.id) and not programmes.store.links(first.id)
     assert not programmes.store.placements(first.id)
+
+
+def test_idempotent_import_and_expiry_on_postgresql(resources, pg_url, tmp_path):
+    """Keyed import on PostgreSQL (ON CONFLICT upserts): a re-import changes nothing, a changed ad is updated in
+    place, an expired one leaves the store and the pgvector index; a second instance (a replica) sees the same."""
+    import datetime as dt
+
+    from matcha.ingestion import expire_ads, import_ads
+    from matcha.jobtech import JobTechFile
+    from tests.test_ingestion import examples, jobtech_ad, write_jsonl
+
+    ads = examples()[:4]
+    soon = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)).isoformat(timespec="seconds")
+    feed = [jobtech_ad(str(700 + i), ad) for i, ad in enumerate(ads)]
+    feed[3]["application_deadline"] = soon
+    service = _service(resources, pg_url, tmp_path / "a")
+    assert len(import_ads(service, JobTechFile(write_jsonl(tmp_path / "a.jsonl", feed))).added) == 4
+    assert import_ads(service, JobTechFile(tmp_path / "a.jsonl")).unchanged == 4
+    feed[0]["description"]["text"] += "\n\nMeriterande:\n- Truckkort"
+    report = import_ads(service, JobTechFile(write_jsonl(tmp_path / "b.jsonl", feed)))
+    assert [u["title"] for u in report.updated] == [ads[0]["title"]] and report.unchanged == 3
+    assert expire_ads(service, now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)) == 1
+    replica = _service(resources, pg_url, tmp_path / "b")
+    profile = replica.cv_profile(text=SWEDISH_CV)[0]
+    found = {m.title for m in replica.match(profile=profile, k=10)}
+    assert found == {ad["title"] for ad in ads[:3]} and service.store.count("ads") == 3
+
+
+def test_concurrent_upserts_of_the_same_keys_make_no_copies(pg_url):
+    """Two import workers writing the same feed ids at once (one database): each id is one row."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from store.ad_feed import AdFeed
+    from store.database import Store
+
+    def rows(worker: int, batch: int) -> list[dict]:
+        return [{"municipality": "Örebro", "profile": "{}", "card": "{}", "vector": b"\0" * 4, "title": f"ad {k}",
+                 "employer": f"writer {worker}", "kind": "job", "external_id": f"jobtech:{k}",
+                 "content_hash": f"{worker}-{batch}", "expires_at": None} for k in range(batch, batch + 10)]
+
+    def write(worker: int) -> int:
+        feed = AdFeed(Store(pg_url))
+        return sum(created for batch in range(0, 30, 5) for _, created in feed.upsert(rows(worker, batch)))
+
+    with ThreadPoolExecutor(2) as pool:
+        created = sum(pool.map(write, (1, 2)))
+    store = Store(pg_url)
+    assert store.count("ads") == 35 == created  # keys 0..34, each created once, whoever came first
+    assert sum(store.versions("ads").values()) == 2 * 6 * 10  # every write landed: a row per key, versions counted
