@@ -80,7 +80,7 @@ class Settings(BaseSettings):
     upload_in_flight_per_user: int = Field(
         2, ge=0, description="Documents of one user being read or waiting at once; beyond: 429. 0: no limit.")
     upload_queue_limit: int = Field(
-        16, ge=0, description="Documents being read or waiting in the service at once, all users together; beyond: "
+        8, ge=0, description="Documents being read or waiting in the service at once, all users together; beyond: "
                               "503 with Retry-After. 0: no limit.")
     index_exact_limit: int = Field(50_000, description="Items up to which FAISS search is exact (flat); beyond, "
                                                        "an IVF index tuned to recall@10 >= index_target_recall.")

@@ -37,7 +37,7 @@ class UploadLimits:
     per_user_in_flight: int = 2
     per_minute: float = 12.0
     burst: int = 4
-    queue_limit: int = 16
+    queue_limit: int = 8
     workers: int = 1  # documents read at once (the extraction pool's size): for the Retry-After estimate
 
     @classmethod

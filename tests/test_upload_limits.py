@@ -3,6 +3,8 @@ and 503 answers with Retry-After, and uploads read by a real extraction pool beh
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from matcha.upload_limits import Refused, UploadGate, UploadLimits
@@ -113,6 +115,7 @@ def test_uploads_are_read_by_the_extraction_pool(service):
     from fastapi.testclient import TestClient
 
     from api.app import create_app
+    from store.users import Users
 
     with TestClient(create_app(service.settings, service, extraction_pool=True)) as client:
         app = client.app
@@ -131,4 +134,16 @@ def test_uploads_are_read_by_the_extraction_pool(service):
         bad = client.post("/cvs", headers={"Authorization": f"Bearer {token}"},
                           files={"file": ("cv.pdf", b"%PDF-1.4 not really", "application/pdf")})
         assert bad.status_code == 422 and bad.json()["code"] == "corrupt_pdf"  # the worker's error, kept
+        # Concurrent uploads of several users: each stored profile is its own document's, none lost.
+        app.state.upload_gate = UploadGate(UploadLimits(per_user_in_flight=0, per_minute=0, queue_limit=0))
+        tokens = [Users(service.store).add(f"samtidig {i}", "participant")[1] for i in range(3)]
+        jobs = [(token, f"conc-{i}-{n}") for i, token in enumerate(tokens) for n in range(2)]
+        with ThreadPoolExecutor(len(jobs)) as threads:
+            answers = list(threads.map(lambda job: _upload(client, *job), jobs))
+        assert [a.status_code for a in answers] == [201] * len(jobs)
+        for (token, marker), answer in zip(jobs, answers):
+            stored = client.get(f"/cvs/{answer.json()['id']}", headers={"Authorization": f"Bearer {token}"})
+            assert marker in stored.json()["profile"]["text"]
+            assert all(other not in stored.json()["profile"]["text"] for _, other in jobs if other != marker)
+        assert len({a.json()["id"] for a in answers}) == len(jobs)
     assert app.state.pool._closed  # closed with the app
