@@ -16,4 +16,18 @@ class RankingWeights(BaseModel):
     related_group_max: int = Field(200, description="Largest ESCO skill group whose members count as related.")
     unmet_factor: float = Field(0.7, ge=0, le=1, description="Score factor per unmet language or licence "
                                                               "requirement (0 excludes such matches).")
-    retrieve: int = Field(100, ge=10, description="Candidates FAISS retrieves for re-ranking (at least 5 x top).")
+    retrieve: int = Field(100, ge=10, description="Candidates each channel retrieves, and candidates kept after "
+                                                 "fusion for re-ranking (at least 5 x top).")
+    fused: float = Field(0.30, ge=0, description="Weight of the fused retrieval rank (reciprocal rank fusion of "
+                                                 "the concept, lexical and whole-text channels, scaled to 0..1).")
+    concept_channel: float = Field(1.0, ge=0, description="Weight of the concept-vector ranking in the fusion.")
+    lexical_channel: float = Field(1.0, ge=0, description="Weight of the BM25 ranking of the masked text in the "
+                                                          "fusion (0 turns the channel off).")
+    text_channel: float = Field(1.0, ge=0, description="Weight of the whole-text embedding ranking in the fusion "
+                                                       "(0 turns the channel off).")
+    rrf_k: float = Field(60.0, gt=0, description="Reciprocal rank fusion constant: weight / (rrf_k + rank).")
+    coverage_prior: float = Field(0.3, ge=0, le=1, description="Coverage an ad's requirements are shrunk "
+                                                               "towards when it states few of them.")
+    coverage_prior_weight: float = Field(2.0, ge=0, description="How many fully specific requirements the prior "
+                                                                "counts as: an ad with few extracted "
+                                                                "requirements cannot win on them alone.")

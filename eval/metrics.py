@@ -11,6 +11,11 @@ def r_precision_at(ranked: list[str], gold: set[str], k: int) -> float:
     return sum(1 for item in ranked[:cut] if item in gold) / cut if cut else 0.0
 
 
+def precision_at(ranked: list[str], gold: set[str], k: int) -> float:
+    """Hits in the top k, divided by k."""
+    return sum(1 for item in ranked[:k] if item in gold) / k
+
+
 def reciprocal_rank(ranked: list[str], gold: set[str]) -> float:
     return next((1.0 / (i + 1) for i, item in enumerate(ranked) if item in gold), 0.0)
 

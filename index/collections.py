@@ -70,7 +70,7 @@ class IndexedCollection:
         """Top ``k`` (id, cosine); a filter becomes an id selector inside the FAISS search (from the filter columns
         held with the index). The compressed (IVF) form's candidates are re-scored by the store's exact vectors."""
         self.sync()
-        allowed = self.filters.allowed(where, has_kind=self.collection == "ads") if where else None
+        allowed = self.filters.allowed(where, has_kind=self.collection.startswith("ads")) if where else None
         return self.index.search(vector[None, :], k, allowed)[0]
 
     def __len__(self) -> int:

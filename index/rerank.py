@@ -4,22 +4,29 @@
             * unmet_factor ** (number of unmet hard requirements)
 
 Parts (each 0..1):
-- ``semantic``: cosine of the two documents' concept vectors (see index.cards), clipped at 0.
-- ``essential``: share of the ad's essential skills the CV covers: 1 for the same ESCO concept, ``related_credit``
-  for a skill in the same narrow ESCO skill group (groups with at most ``related_group_max`` skills) or, where the
-  taxonomy has occupation-skill relations, a skill essential to an occupation the CV shows.
+- ``semantic``: cosine of the two documents' concept vectors (see index.cards; concepts weighted by specificity),
+  clipped at 0.
+- ``fused``: the candidate's fused retrieval rank (index.fusion: concept vector, BM25 over the masked text and
+  whole-text embedding, by reciprocal rank fusion), scaled so that first in every channel is 1.
+- ``essential``: the ad's essential skills the CV covers, each counted by its specificity (index.specificity):
+  1 for the same ESCO concept, ``related_credit`` for a skill in the same narrow ESCO skill group (groups with at
+  most ``related_group_max`` skills) or, where the taxonomy has occupation-skill relations, a skill essential to an
+  occupation the CV shows. The share is shrunk towards ``coverage_prior`` as if ``coverage_prior_weight`` more
+  requirements were there: an ad with one requirement met gains little from it alone.
 - ``optional``: the same for the skills the ad calls a plus.
 - ``occupation``: the closest pair of the two documents' occupations (1 for the same concept, else the cosine of
   their label embeddings).
 A part applies only where both sides have something to compare (an ad with no stated skills has no ``essential``).
-Hard requirements: every language level and licence the ad requires; each unmet one multiplies the score by
-``unmet_factor`` and is listed in the explanation.
+Hard requirements (gates): every language level and licence the ad requires; each unmet one multiplies the score
+by ``unmet_factor`` and is listed in the explanation. Language concepts (ESCO's language group "L") are gates, never
+skills that fill coverage.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 from index.cards import ConceptVectors
@@ -69,6 +76,8 @@ class Ranker:
         self.groups = {c.uri: tuple(sorted(g for g in c.broader if sizes[g] <= weights.related_group_max))
                        for c in taxonomy.of_kind("skill")}
         self.taxonomy = taxonomy
+        # Languages are gates (CEFR levels on the cards), not competences: ESCO files them under group "L".
+        self.gates = {c.uri for c in taxonomy.of_kind("skill") if any(g.startswith("L") for g in c.broader)}
         self._vectors: dict[str, np.ndarray] = {}
 
     def _vector(self, uri: str) -> np.ndarray:
@@ -98,6 +107,8 @@ class Ranker:
         covered = []
         for uris, essential in ((ad.essential, True), (ad.optional, False)):
             for uri in uris:
+                if uri in self.gates:
+                    continue
                 if uri in cv.held:
                     covered.append(Covered(uri, essential, "exact", uri))
                     continue
@@ -127,19 +138,31 @@ class Ranker:
         unmet.extend(f"licence {code}: not in the CV" for code in ad.licences if code not in cv.licences)
         return unmet
 
-    def score(self, item_id: int, ad: MatchCard, cv: "MatchCard | CvSide", semantic: float) -> Scored:
-        """The score of one (ad, CV) pair; pass ``side(cv)`` when one CV meets many ads."""
+    def covered_share(self, covered: list[Covered], weigh: Callable[[str], float] | None = None) -> float:
+        """Specificity-weighted credit of the requirements, shrunk towards the prior (see the module notes)."""
+        w = self.weights
+        credit = total = 0.0
+        for c in covered:
+            weight = weigh(c.uri) if weigh is not None else 1.0
+            total += weight
+            credit += weight * (1.0 if c.relation == "exact" else w.related_credit if c.relation == "related" else 0)
+        return (credit + w.coverage_prior_weight * w.coverage_prior) / (total + w.coverage_prior_weight)
+
+    def score(self, item_id: int, ad: MatchCard, cv: "MatchCard | CvSide", semantic: float,
+              fused: float | None = None, weigh: Callable[[str], float] | None = None) -> Scored:
+        """The score of one (ad, CV) pair; pass ``side(cv)`` when one CV meets many ads. ``fused``: the scaled
+        fused retrieval rank, where retrieval was hybrid; ``weigh``: concept specificity (None: all count 1)."""
         if isinstance(cv, MatchCard):
             cv = self.side(cv)
         w = self.weights
         coverage = self.coverage(ad, cv)
         parts: dict[str, float] = {"semantic": max(0.0, min(1.0, semantic))}
+        if fused is not None:
+            parts["fused"] = max(0.0, min(1.0, fused))
         for essential, name in ((True, "essential"), (False, "optional")):
             mine = [c for c in coverage if c.essential is essential]
             if mine:
-                credit = sum(1.0 if c.relation == "exact" else w.related_credit if c.relation == "related" else 0
-                             for c in mine)
-                parts[name] = credit / len(mine)
+                parts[name] = self.covered_share(mine, weigh)
         occupation = self.occupation_proximity(ad, cv)
         if occupation is not None:
             parts["occupation"] = occupation

@@ -244,6 +244,46 @@ def eval_occupations(melo: list[Path] = typer.Option(..., "--melo", help="A MELO
     run_occupation_benchmarks(melo, _extractor, peer, report, as_json, parsed)
 
 
+@eval_app.command("match")
+def eval_match(folder: Path = typer.Option(..., "--set", help="A labelled collection: cvs/*.json and ads/*.json."),
+               split: Optional[str] = typer.Option(None, "--split", help="Print only this split: tune | report "
+                                                   "(weights are tuned on tune either way)."),
+               no_tune: bool = typer.Option(False, "--no-tune", help="Only the shipped weights (no tuning)."),
+               store: Optional[Path] = typer.Option(None, "--store", help="Keep the scratch store in this folder "
+                                                    "and reuse it on the next run (same collection, same code)."),
+               as_json: bool = typer.Option(False, "--json"),
+               report: Optional[Path] = typer.Option(None, "--report", help="Write an HTML report here.")) -> None:
+    """Same-field precision@5 and MRR of matching, CV->CV and CV->ad, beside TF-IDF, BM25 and whole-text
+    embedding baselines; weights tuned on the tune split, figures for both splits."""
+    from eval.match_eval import run_match_eval, write_match_report
+    from eval.match_sets import MatchSetError
+    from models.encoders import ModelNotFound
+    from taxonomy.store import TaxonomyNotBuilt
+
+    if split not in (None, "tune", "report"):
+        fail("--split is tune or report")
+    try:
+        result = run_match_eval(folder, [split] if split else ["tune", "report"], tune=not no_tune,
+                                progress=True, store=store)
+    except (MatchSetError, TaxonomyNotBuilt, ModelNotFound) as exc:
+        fail(str(exc))
+    if report:
+        write_match_report(report, result)
+        typer.echo(f"report written to {report}", err=True)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for note in result["notes"]:
+        typer.echo(note, err=True)
+    for split_name, systems in result["splits"].items():
+        for system, directions in systems.items():
+            for direction, groups in directions.items():
+                typer.echo(f"{split_name}\t{direction}\t{system:24}\t" + "\t".join(
+                    f"{g}: p@5={f['p@5']:.3f} mrr={f['mrr']:.3f} (n={f['n']})" for g, f in groups.items()))
+    typer.echo(json.dumps({"ratio_to_best_baseline": result["ratio_to_best_baseline"],
+                           "tuned_weights": result["tuned_weights"]}))
+
+
 from matcha.cli_matching import register  # noqa: E402 - the matching commands
 from matcha.cli_programmes import register as register_programmes  # noqa: E402 - programmes and mentors
 

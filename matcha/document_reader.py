@@ -1,5 +1,6 @@
-"""One document in, what the store and the index need out: the competence profile, the match card and the vector
-(and, for a CV, the contact details kept apart from the masked text).
+"""One document in, what the store and the index need out: the competence profile, the match card, the concept
+vector, the whole-text vector (the masked text embedded by the multilingual model, for hybrid matching) and, for a
+CV, the contact details kept apart from the masked text.
 
 The same code runs in the service's own process and in the extraction pool's worker processes
 (``matcha/extraction_pool.py``), so a document gives the same row either way."""
@@ -18,6 +19,7 @@ from extractor.pipeline import CompetenceExtractor
 from extractor.profile import CompetenceProfile
 from extractor.resources import Resources
 from index.cards import ConceptVectors, ad_card, card_vector, cv_card
+from index.hybrid import embed_text
 from store.database import encode_vector
 from store.records import AdIn, MatchCard
 
@@ -62,6 +64,7 @@ class Extracted:
     card_json: str
     vector: bytes
     contact: dict[str, str | None] | None = None  # CVs only: the details masked out of the text
+    text_vector: bytes | None = None  # the masked text embedded (index.hybrid)
 
     @property
     def profile(self) -> CompetenceProfile:
@@ -76,7 +79,7 @@ def ad_row(ad: AdIn, extracted: Extracted) -> dict:
     """The store row of an ad and its extraction."""
     return {"title": ad.title.strip(), "employer": ad.employer.strip(), "kind": ad.kind,
             "municipality": ad.municipality.strip(), "profile": extracted.profile_json, "card": extracted.card_json,
-            "vector": extracted.vector}
+            "vector": extracted.vector, "text_vector": extracted.text_vector}
 
 
 class DocumentReader:
@@ -87,6 +90,9 @@ class DocumentReader:
         self.resources = resources
         self.extractor = CompetenceExtractor(resources)
         self.concepts = concepts or ConceptVectors(resources.skill_index, resources.occupation_index)
+        # The model of non-English text (multilingual-e5-small by default) reads whole texts: Swedish and
+        # English documents meet.
+        self.text_encoder = resources.reader("sv").encoder
 
     def vector(self, card: MatchCard, text: str) -> np.ndarray:
         vector = card_vector(card, self.concepts)
@@ -94,10 +100,13 @@ class DocumentReader:
             vector = self.resources.encoder.encode([text[:2000]])[0]
         return vector
 
+    def text_vector(self, text: str) -> bytes:
+        return encode_vector(embed_text(self.text_encoder, text))
+
     def _result(self, kind: DocumentKind, profile: CompetenceProfile, card: MatchCard,
                 contact: dict[str, str | None] | None = None) -> Extracted:
         return Extracted(kind, profile.model_dump_json(), card.model_dump_json(),
-                         encode_vector(self.vector(card, profile.text)), contact)
+                         encode_vector(self.vector(card, profile.text)), contact, self.text_vector(profile.text))
 
     def ad(self, ad: AdIn) -> Extracted:
         profile = self.extractor.extract_text(ad_text(ad))

@@ -1,7 +1,8 @@
 """The matching service that the CLI and the API share: documents in (ads, CVs), ranked explained matches out.
 
-upload -> text -> masked text (CVs) -> profile -> card + vector -> store -> vector index (FAISS or pgvector)
--> retrieve -> re-rank -> explain."""
+upload -> text -> masked text (CVs) -> profile -> card + concept vector + whole-text vector -> store -> indexes
+(concept vectors: FAISS or pgvector; text vectors: FAISS; BM25) -> hybrid retrieval fused by reciprocal rank
+-> re-rank -> explain."""
 
 from __future__ import annotations
 
@@ -17,10 +18,14 @@ from extractor.profile import CompetenceProfile
 from extractor.resources import Resources, load_resources
 from index.cards import ConceptVectors, card_vector, cv_card
 from index.backends import open_collection
+from index.collections import IndexedCollection
 from index.explain import Candidate, Match, explain
+from index.hybrid import HybridRetriever, Pool, Query, embed_text
+from index.lexical import LexicalCollection
 from index.rerank import Ranker, Scored
 from index.search_types import SearchFilter
 from index.regions import municipalities_in
+from index.specificity import CollectionSpecificity
 from core.settings import Settings, get_settings
 from models.encoders import model_slug
 from store.database import Store
@@ -45,6 +50,35 @@ class MatchingService:
         model = model_slug(self.settings.model, 40)
         self.collections = {name: open_collection(self.settings, self.store, name, self.concepts.dim, model)
                             for name in ("ads", "cvs")}
+        # Whole-text vectors (the masked text embedded by the multilingual model: DocumentReader.text_vector):
+        # FAISS indexes over the store's text_vector column, whichever back-end holds the concept vectors.
+        text_model, text_dim = model_slug(self.reader.text_encoder.name, 40), self.reader.text_encoder.dim
+        for name in ("ads_text", "cvs_text"):
+            self.collections[name] = IndexedCollection(
+                self.store, name, self.settings.index_dir / f"{name}-{text_model}.npz",  # type: ignore[arg-type]
+                text_dim, self.settings.index_exact_limit, self.settings.index_target_recall)
+        self.lexical = {name: LexicalCollection(self.store, name) for name in ("ads", "cvs")}
+        self.retrievers = {name: HybridRetriever(self.collections[name], self.lexical[name],
+                                                 self.collections[f"{name}_text"], self.settings.ranking)
+                           for name in ("ads", "cvs")}
+        self.specificity = CollectionSpecificity(self.store)
+        self._backfill_text_vectors()
+
+    def _backfill_text_vectors(self) -> None:
+        """Documents stored before hybrid matching get their whole-text vector (once)."""
+        for name in ("ads", "cvs"):
+            missing = sorted(set(self.store.versions(name)) - set(self.store.versions(f"{name}_text")))
+            for start in range(0, len(missing), 200):
+                for row in self.store.get_many(name, missing[start:start + 200]):
+                    text = json.loads(row["profile"]).get("text", "")
+                    self.store.update(name, row["id"], {"text_vector": self.reader.text_vector(text)})
+            if missing:
+                log.info("%s: whole-text vectors added to %d documents", name, len(missing))
+                self._sync(name)
+
+    def _sync(self, name: str) -> None:
+        for collection in (name, f"{name}_text"):
+            self.collections[collection].sync()
 
     # -- documents -> rows ------------------------------------------------------------------------------------
     def _vector(self, card: MatchCard, text: str) -> np.ndarray:
@@ -92,7 +126,7 @@ class MatchingService:
                 rows = []
         if rows:
             ids += self.store.add("ads", rows)
-        self.collections["ads"].sync()
+        self._sync("ads")
         return ids
 
     def update_ad(self, ad_id: int, ad: AdIn) -> bool:
@@ -101,18 +135,18 @@ class MatchingService:
     def store_ad(self, ad: AdIn, extracted: Extracted, owner: str | None = None) -> int:
         """Store and index one ad read here or by the extraction pool."""
         [ad_id] = self.store.add("ads", [{**ad_row(ad, extracted), "owner": owner}])
-        self.collections["ads"].sync()
+        self._sync("ads")
         return ad_id
 
     def replace_ad(self, ad_id: int, ad: AdIn, extracted: Extracted) -> bool:
         """Replace a stored ad's fields and extraction; its index entry is updated in place."""
         done = self.store.update("ads", ad_id, ad_row(ad, extracted))
-        self.collections["ads"].sync()
+        self._sync("ads")
         return done
 
     def remove_ad(self, ad_id: int) -> bool:
         done = self.store.remove("ads", ad_id)
-        self.collections["ads"].sync()
+        self._sync("ads")
         return done
 
     def get_ad(self, ad_id: int) -> Ad | None:
@@ -134,9 +168,9 @@ class MatchingService:
         """Store and index a CV read here or by the extraction pool."""
         [cv_id] = self.store.add("cvs", [{
             "owner": owner, "municipality": municipality.strip(), "profile": extracted.profile_json,
-            "card": extracted.card_json, "vector": extracted.vector, "contact": json.dumps(extracted.contact or {}),
-            "consent_contact": consent_contact}])
-        self.collections["cvs"].sync()
+            "card": extracted.card_json, "vector": extracted.vector, "text_vector": extracted.text_vector,
+            "contact": json.dumps(extracted.contact or {}), "consent_contact": consent_contact}])
+        self._sync("cvs")
         return cv_id
 
     def list_cvs(self, owner: str | None = None) -> list[dict]:
@@ -147,7 +181,7 @@ class MatchingService:
 
     def remove_cv(self, cv_id: int) -> bool:
         done = self.store.remove("cvs", cv_id)
-        self.collections["cvs"].sync()
+        self._sync("cvs")
         return done
 
     def get_cv(self, cv_id: int) -> Cv | None:
@@ -157,29 +191,78 @@ class MatchingService:
         return {row["id"]: _cv(row) for row in self.store.get_many("cvs", cv_ids)}
 
     # -- matching ---------------------------------------------------------------------------------------------
-    def _retrieve(self, collection: str, vector: np.ndarray, k: int, kind: str | None, municipality: str | None,
-                  region: str | None = None) -> tuple[list[tuple[int, float]], dict[int, dict]]:
+    def _query(self, collection: str, item_id: int | None, card: MatchCard, profile: CompetenceProfile) -> Query:
+        """A stored document (its stored vectors) or a profile made on the fly as a query."""
+        if item_id is not None:
+            vector = self._stored_vector(collection, item_id, card, profile.text)
+            ids, texts, _ = self.store.vectors(f"{collection}_text", [item_id], self.reader.text_encoder.dim)  # type: ignore[arg-type]
+            text_vector = texts[0] if ids else None
+        else:
+            vector = self._vector(card, profile.text) if profile.text else card_vector(card, self.concepts)
+            text_vector = embed_text(self.reader.text_encoder, profile.text) if profile.text else None
+        return Query(vector, profile.text, profile.language, text_vector)
+
+    def _pool(self, collection: str, query: Query, k: int, kind: str | None, municipality: str | None,
+              region: str | None) -> tuple[Pool, dict[int, MatchCard]]:
         places = municipalities_in(region) if region else None
         where = SearchFilter(kind, municipality, tuple(places) if places else None)
         depth = max(self.settings.ranking.retrieve, 5 * k)
-        hits = self.collections[collection].search(vector, depth, where or None)
-        return hits, self.store.cards(collection, [i for i, _ in hits])
+        pool = self.retrievers[collection].retrieve(query, depth, where or None)
+        rows = self.store.cards(collection, pool.ids)  # type: ignore[arg-type]
+        return pool, {i: MatchCard(**rows[i]["card"]) for i in pool.ids if i in rows}
+
+    def _semantic(self, collection: str, query: np.ndarray, query_card: MatchCard,
+                  cards: dict[int, MatchCard], weigh) -> dict[int, float]:  # noqa: ANN001 - Specificity
+        """Cosine of concept vectors with today's specificity (stored vectors carry the weights of the day they
+        were written); a document without concepts keeps its stored (text) vector."""
+        mine = card_vector(query_card, self.concepts, weigh)
+        query = mine if mine is not None else query
+        sims, fallback = {}, []
+        for i, card in cards.items():
+            vector = card_vector(card, self.concepts, weigh)
+            if vector is None:
+                fallback.append(i)
+            else:
+                sims[i] = float(vector @ query)
+        if fallback:
+            ids, vectors, _ = self.store.vectors(collection, fallback, self.concepts.dim)  # type: ignore[arg-type]
+            sims.update({i: float(v @ query) for i, v in zip(ids, vectors)})
+        return sims
+
+    def _scored(self, collection: str, query: Query, query_card: MatchCard, k: int, kind: str | None = None,
+                municipality: str | None = None, region: str | None = None) -> list[Scored]:
+        """Hybrid retrieval in ``collection``, then re-ranking: the best ``k``, scored, without explanations.
+        For ads the query card is the CV's side; for CVs it plays the part of the ad."""
+        pool, cards = self._pool(collection, query, k, kind, municipality, region)
+        weigh = self.specificity.current()
+        semantic = self._semantic(collection, query.vector, query_card, cards, weigh)
+        if collection == "ads":
+            side = self.ranker.side(query_card)
+            scored = [self.ranker.score(i, c, side, semantic.get(i, 0.0), pool.fused[i], weigh)
+                      for i, c in cards.items()]
+        else:
+            scored = [self.ranker.score(i, query_card, c, semantic.get(i, 0.0), pool.fused[i], weigh)
+                      for i, c in cards.items()]
+        return _top(scored, k)
+
+    def ranked_ads(self, cv: Cv | None = None, profile: CompetenceProfile | None = None, k: int = 10,
+                   kind: str | None = None, municipality: str | None = None,
+                   region: str | None = None) -> list[Scored]:
+        """Scored ads, best first, for a stored CV or a profile (what ``match`` explains)."""
+        if cv is not None:
+            return self._scored("ads", self._query("cvs", cv.id, cv.card, cv.profile), cv.card, k, kind,
+                                municipality, region)
+        if profile is None:
+            raise ValueError("match needs a CV or a profile")
+        card = cv_card(profile)
+        return self._scored("ads", self._query("", None, card, profile), card, k, kind, municipality, region)
 
     def match(self, cv: Cv | None = None, profile: CompetenceProfile | None = None, k: int = 10,
               kind: str | None = None, municipality: str | None = None, region: str | None = None) -> list[Match]:
-        """Ranked ads for a stored CV (``cv``) or for a profile extracted on the fly (``profile``)."""
-        if cv is not None:
-            profile, card = cv.profile, cv.card
-            vector = self._stored_vector("cvs", cv.id, card, profile.text)
-        elif profile is not None:
-            card = cv_card(profile)
-            vector = self._vector(card, profile.text)
-        else:
-            raise ValueError("match needs a CV or a profile")
-        hits, rows = self._retrieve("ads", vector, k, kind, municipality, region)
-        side = self.ranker.side(card)
-        scored = [self.ranker.score(i, MatchCard(**rows[i]["card"]), side, sim) for i, sim in hits if i in rows]
-        top = _top(scored, k)
+        """Ranked, explained ads for a stored CV (``cv``) or for a profile extracted on the fly (``profile``)."""
+        top = self.ranked_ads(cv, profile, k, kind, municipality, region)
+        profile = cv.profile if cv is not None else profile
+        assert profile is not None
         ads = self.get_ads([s.item_id for s in top])
         results = []
         for s in top:
@@ -198,8 +281,27 @@ class MatchingService:
         ad = self.get_ad(ad_id)
         if ad is None:
             return None
-        vector = self._stored_vector("ads", ad_id, ad.card, ad.profile.text)
-        return self._rank_cvs(ad.card, ad.profile, vector, k, municipality, with_contact, region)
+        top = self._scored("cvs", self._query("ads", ad_id, ad.card, ad.profile), ad.card, k, None, municipality,
+                           region)
+        return self._candidates(top, ad.profile, with_contact)
+
+    def ranked_similar_cvs(self, cv: Cv, k: int = 10, municipality: str | None = None,
+                           region: str | None = None) -> list[Scored]:
+        """Other CVs scored by how alike their competence is to this CV's, best first. The CV's skills play the
+        part of an ad's requirements; its languages and licences are no requirements."""
+        query = self._query("cvs", cv.id, cv.card, cv.profile)
+        query.exclude = cv.id
+        card = MatchCard(essential=cv.card.essential, occupations=cv.card.occupations)
+        return self._scored("cvs", query, card, k, None, municipality, region)
+
+    def similar_cvs(self, cv_id: int, k: int = 10, municipality: str | None = None,
+                    region: str | None = None) -> list[Candidate] | None:
+        """Other CVs ranked and explained like a recruiter's candidates (None if there is no such CV); no
+        contact details."""
+        cv = self.get_cv(cv_id)
+        if cv is None:
+            return None
+        return self._candidates(self.ranked_similar_cvs(cv, k, municipality, region), cv.profile, False)
 
     def search_candidates(self, skills: list[str], occupations: list[str], k: int = 10,
                           municipality: str | None = None, with_contact: bool = False,
@@ -213,14 +315,10 @@ class MatchingService:
             raise InputError("empty_query", "give at least one skill or occupation")
         card = MatchCard(essential=list(dict.fromkeys(skills)), occupations=list(dict.fromkeys(occupations)))
         query = CompetenceProfile(language="en", language_confidence=1.0, text="")
-        vector = card_vector(card, self.concepts)
-        return self._rank_cvs(card, query, vector, k, municipality, with_contact, region)
+        top = self._scored("cvs", self._query("", None, card, query), card, k, None, municipality, region)
+        return self._candidates(top, query, with_contact)
 
-    def _rank_cvs(self, card: MatchCard, profile: CompetenceProfile, vector: np.ndarray, k: int,
-                  municipality: str | None, with_contact: bool, region: str | None) -> list[Candidate]:
-        hits, rows = self._retrieve("cvs", vector, k, None, municipality, region)
-        scored = [self.ranker.score(i, card, MatchCard(**rows[i]["card"]), sim) for i, sim in hits if i in rows]
-        top = _top(scored, k)
+    def _candidates(self, top: list[Scored], profile: CompetenceProfile, with_contact: bool) -> list[Candidate]:
         cvs = self.get_cvs([s.item_id for s in top])
         results = []
         for s in top:

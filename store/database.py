@@ -18,7 +18,7 @@ from sqlalchemy import (Boolean, Column, Index, Integer, LargeBinary, MetaData, 
                         delete, event, func, insert, inspect, literal, select, update)
 from sqlalchemy.engine import Engine
 
-from store.records import Collection
+from store.records import Collection, VectorCollection
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ def _document_table(name: str, *extra: Column) -> Table:
         Column("profile", Text, nullable=False),   # CompetenceProfile JSON (text and evidence)
         Column("card", Text, nullable=False),      # MatchCard JSON (what ranking reads)
         Column("vector", LargeBinary, nullable=False),
+        Column("text_vector", LargeBinary, nullable=True),  # the masked text embedded (hybrid matching)
         Column("version", Integer, nullable=False, default=1),
         Column("created_at", String(32), nullable=False),
         Column("updated_at", String(32), nullable=False),
@@ -57,8 +58,13 @@ TABLES: dict[str, Table] = {
 Index("ux_ads_external_id", TABLES["ads"].c.external_id, unique=True)  # NULLs (API ads) do not collide
 Index("ix_ads_expires_at", TABLES["ads"].c.expires_at)
 # Columns added after a store may have been made: added in place when an older store is opened.
-_ADDED_COLUMNS = {"ads": ("external_id", "content_hash", "expires_at")}
+_ADDED_COLUMNS = {"ads": ("external_id", "content_hash", "expires_at", "text_vector"), "cvs": ("text_vector",)}
 _SCHEMA_LOCK = 7_291_001  # PostgreSQL advisory lock held while the tables are made
+# Vector collections: which table and column hold them. The whole-text vectors ride on the document's row (same
+# id, version and generation), so an index of them follows the store exactly as the concept index does.
+VECTOR_COLUMNS: dict[str, tuple[Collection, str]] = {"ads": ("ads", "vector"), "cvs": ("cvs", "vector"),
+                                                     "ads_text": ("ads", "text_vector"),
+                                                     "cvs_text": ("cvs", "text_vector")}
 meta_table = Table("meta", metadata, Column("key", String(100), primary_key=True),
                    Column("value", Integer, nullable=False))
 users_table = Table("users", metadata,
@@ -194,10 +200,11 @@ class Store:
         return bool(done)
 
     # -- reads ----------------------------------------------------------------------------------------------
-    def generation(self, collection: Collection) -> int:
+    def generation(self, collection: VectorCollection) -> int:
+        base = VECTOR_COLUMNS[collection][0]
         with self.engine.connect() as conn:
             value = conn.execute(select(meta_table.c.value)
-                                 .where(meta_table.c.key == f"generation:{collection}")).scalar()
+                                 .where(meta_table.c.key == f"generation:{base}")).scalar()
         return int(value or 0)
 
     def get(self, collection: Collection, item_id: int) -> dict[str, Any] | None:
@@ -212,7 +219,8 @@ class Store:
     def list(self, collection: Collection, owner: str | None = None, limit: int = 1000,
              offset: int = 0) -> list[dict[str, Any]]:
         table = TABLES[collection]
-        columns = [c for c in table.c if c.name not in ("profile", "vector", "card", "municipality_key")]
+        columns = [c for c in table.c if c.name not in ("profile", "vector", "text_vector", "card",
+                                                        "municipality_key")]
         query = select(*columns).order_by(table.c.id).limit(limit).offset(offset)
         if owner is not None:
             query = query.where(table.c.owner == owner)
@@ -223,20 +231,26 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(TABLES[collection])).scalar() or 0)
 
-    def versions(self, collection: Collection) -> dict[int, int]:
-        table = TABLES[collection]
+    def versions(self, collection: VectorCollection) -> dict[int, int]:
+        """id -> version of the rows that have a vector of this collection."""
+        base, column = VECTOR_COLUMNS[collection]
+        table = TABLES[base]
         with self.engine.connect() as conn:
-            return {int(i): int(v) for i, v in conn.execute(select(table.c.id, table.c.version))}
+            return {int(i): int(v) for i, v in conn.execute(select(table.c.id, table.c.version)
+                                                            .where(table.c[column].is_not(None)))}
 
-    def vectors(self, collection: Collection, ids: list[int], dim: int) -> tuple[list[int], np.ndarray, list[int]]:
-        """(ids, vectors, versions) of the rows that exist, in chunks (SQL parameter limits)."""
-        table, found, versions = TABLES[collection], [], []
+    def vectors(self, collection: VectorCollection, ids: list[int],
+                dim: int) -> tuple[list[int], np.ndarray, list[int]]:
+        """(ids, vectors, versions) of the rows that exist (and have that vector), in chunks (SQL parameter
+        limits)."""
+        base, column = VECTOR_COLUMNS[collection]
+        table, found, versions = TABLES[base], [], []
         out = np.empty((len(ids), dim), dtype=np.float32)  # decoded as read: no list of a million blobs
         with self.engine.connect() as conn:
             for start in range(0, len(ids), 5000):
                 chunk = ids[start:start + 5000]
-                for i, blob, version in conn.execute(select(table.c.id, table.c.vector, table.c.version)
-                                                     .where(table.c.id.in_(chunk))):
+                for i, blob, version in conn.execute(select(table.c.id, table.c[column], table.c.version)
+                                                     .where(table.c.id.in_(chunk), table.c[column].is_not(None))):
                     out[len(found)] = np.frombuffer(blob, dtype=np.float32)
                     found.append(int(i))
                     versions.append(int(version))
@@ -245,14 +259,14 @@ class Store:
     def cards(self, collection: Collection, ids: list[int]) -> dict[int, dict[str, Any]]:
         """Card and listing fields of each id (no text): what re-ranking reads for every retrieved candidate."""
         table = TABLES[collection]
-        columns = [c for c in table.c if c.name not in ("profile", "vector", "contact")]
+        columns = [c for c in table.c if c.name not in ("profile", "vector", "text_vector", "contact")]
         with self.engine.connect() as conn:
             rows = conn.execute(select(*columns).where(table.c.id.in_(ids))).mappings()
             return {int(r["id"]): {**r, "card": json.loads(r["card"])} for r in rows}
 
-    def filter_values(self, collection: Collection, ids: list[int]) -> list[tuple[int, str, str]]:
+    def filter_values(self, collection: VectorCollection, ids: list[int]) -> list[tuple[int, str, str]]:
         """(id, kind, municipality key) of the rows that exist (kind '' where the collection has none)."""
-        table, found = TABLES[collection], []
+        table, found = TABLES[VECTOR_COLUMNS[collection][0]], []
         kind = table.c.kind if "kind" in table.c else literal("")
         with self.engine.connect() as conn:
             for start in range(0, len(ids), 5000):
@@ -260,10 +274,26 @@ class Store:
                     select(table.c.id, kind, table.c.municipality_key).where(table.c.id.in_(ids[start:start + 5000])))]
         return found
 
-    def filtered_ids(self, collection: Collection, kind: str | None = None, municipality: str | None = None,
+    def texts(self, collection: Collection) -> dict[int, tuple[str, str]]:
+        """id -> (language, text) of every document's profile (masked for CVs): what the lexical index reads."""
+        table = TABLES[collection]
+        found = {}
+        with self.engine.connect() as conn:
+            for i, profile in conn.execute(select(table.c.id, table.c.profile)):
+                data = json.loads(profile)
+                found[int(i)] = (data.get("language", ""), data.get("text", ""))
+        return found
+
+    def all_cards(self, collection: Collection) -> list[dict[str, Any]]:
+        """Every document's card (for collection statistics such as how many documents name a concept)."""
+        table = TABLES[collection]
+        with self.engine.connect() as conn:
+            return [json.loads(card) for (card,) in conn.execute(select(table.c.card))]
+
+    def filtered_ids(self, collection: VectorCollection, kind: str | None = None, municipality: str | None = None,
                      municipalities: tuple[str, ...] | None = None) -> list[int]:
         """Ids of the rows of a kind, in a municipality, and/or in any of several (a region)."""
-        table = TABLES[collection]
+        table = TABLES[VECTOR_COLUMNS[collection][0]]
         query = select(table.c.id)
         if kind and "kind" in table.c:
             query = query.where(table.c.kind == kind)

@@ -14,6 +14,9 @@ Collection = Literal["ads", "cvs"]
 # the largest integer every JSON client reads exactly (a float's precision), so the bound itself is exact.
 MAX_ID = 2**53 - 1
 StoreId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A collection of vectors: the concept vectors of ads and CVs ("ads", "cvs") or their whole-text vectors
+# ("ads_text", "cvs_text": the masked text embedded), each kept in step with its documents.
+VectorCollection = Literal["ads", "cvs", "ads_text", "cvs_text"]
 
 
 class MatchCard(BaseModel):

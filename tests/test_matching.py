@@ -141,6 +141,8 @@ def test_swapping_personal_details_leaves_every_score_identical(service):
         assert detail not in cv_a.profile.text
     vectors = service.store.vectors("cvs", [a, b], service.concepts.dim)[1]
     assert np.array_equal(vectors[0], vectors[1])
+    text_vectors = service.store.vectors("cvs_text", [a, b], service.reader.text_encoder.dim)[1]  # the text channel
+    assert len(text_vectors) == 2 and np.array_equal(text_vectors[0], text_vectors[1])
     matches_a, matches_b = service.match(cv=cv_a, k=10), service.match(cv=cv_b, k=10)
     assert [(m.ad_id, m.score, m.explanation.score_parts) for m in matches_a] == \
            [(m.ad_id, m.score, m.explanation.score_parts) for m in matches_b]
