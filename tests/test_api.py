@@ -121,7 +121,10 @@ def test_recruiter_ads_crud_candidates_and_competence_search(app_env):
     created = client.post("/ads", headers=mine, json=ad)
     assert created.status_code == 201, created.text
     body = created.json()
-    assert any(s["label"] == "operate forklift" for s in body["essential"])
+    # A required licence is a gate (met or not), not a skill that fills coverage (issue 13).
+    assert any(code.startswith("truck") for code in body["licences"]), body["licences"]
+    assert all(s["label"] != "operate forklift" for s in body["essential"])
+    assert any(s["label"] for s in body["essential"])  # order picking stays a requirement
     ad_id = body["id"]
     assert [a["id"] for a in client.get("/ads", headers=mine).json()] == [ad_id]
     assert client.get(f"/ads/{ad_id}", headers=other).status_code == 404

@@ -68,7 +68,8 @@ def test_matching_flow_on_postgresql(resources, pg_url, tmp_path):
     from store.users import Users
 
     service = _service(resources, pg_url, tmp_path)
-    assert {c.backend for c in service.collections.values()} == {"pgvector"}
+    assert {service.collections[c].backend for c in ("ads", "cvs")} == {"pgvector"}
+    assert {service.collections[c].backend for c in ("ads_text", "cvs_text")} == {"faiss"}  # text vectors
     ids = service.add_ads([AdIn(title="Svetsare", municipality="Örebro", text="Krav:\n- MIG/MAG-svetsning"),
                            AdIn(title="Kock", municipality="Umeå", kind="traineeship", text="Krav:\n- Matlagning")])
     cv_id = service.add_cv(text=SWEDISH_CV, municipality="Örebro")
