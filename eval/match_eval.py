@@ -181,6 +181,7 @@ class MatchRun:
                         continue
                     trial = best.model_copy(update={name: value})
                     score = self.objective(trial, queries)
+                    log.info("tuning: %s=%s -> %.4f (best %.4f)", name, value, score, best_value)
                     if score > best_value + 1e-9:
                         best, best_value, improved = trial, score, True
                         notes.append(f"tuning: {name}={value} -> {score:.4f}")
