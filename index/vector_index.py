@@ -91,8 +91,11 @@ class VectorIndex:
                 new = set(ids)
                 old_ids, old_vectors = self.all_vectors()
                 keep = np.array([i not in new for i in old_ids.tolist()], dtype=bool)
-                self.build_ivf(np.concatenate([old_ids[keep], _ids(ids)]),
-                               np.concatenate([old_vectors[keep], vectors]))
+                if keep.any():
+                    self.build_ivf(np.concatenate([old_ids[keep], _ids(ids)]),
+                                   np.concatenate([old_vectors[keep], vectors]))
+                else:  # a first load: no copy of the vectors
+                    self.build_ivf(_ids(ids), vectors)
             else:
                 known = [i for i in ids if i in self.versions]
                 if known:
