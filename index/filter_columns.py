@@ -48,6 +48,8 @@ class FilterColumns:
         if where.municipality:
             mask &= self.places == self.codes.get(municipality_key(where.municipality), -1)
         if where.municipalities is not None:
-            wanted = [self.codes.get(municipality_key(m), -1) for m in where.municipalities]
-            mask &= np.isin(self.places, wanted)
+            wanted = np.zeros(len(self.codes) + 1, dtype=bool)  # a look-up table by code: one gather, no sort
+            wanted[[self.codes.get(municipality_key(m), -1) for m in where.municipalities]] = True
+            wanted[-1] = False
+            mask &= wanted[self.places]
         return self.ids[mask]

@@ -24,7 +24,7 @@ import numpy as np
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from index.search_types import SearchFilter, exact_rerank
+from index.search_types import SearchFilter, candidates, exact_rerank
 from store.database import Store, meta_table, municipality_key
 from store.records import Collection
 
@@ -170,7 +170,7 @@ class PgVectorCollection:
             self.sync()
         if k <= 0:
             return []
-        n = max(k + k // 4, 40)  # candidates, re-scored exactly (half floats order them almost exactly)
+        n = candidates(k)  # re-scored exactly
         clauses, params = [], {"q": _literal(vector), "n": n}
         if where and where.kind and self.collection == "ads":
             clauses.append("kind = :kind")

@@ -38,7 +38,7 @@ class VectorSearch(Protocol):
 
 def candidates(k: int) -> int:
     """How many candidates an approximate search returns for the exact re-scoring to pick ``k`` from."""
-    return min(1000, max(2 * k, 40))
+    return min(1000, max(k + k // 4, 40))
 
 
 def exact_rerank(query: np.ndarray, ids: list[int], vectors: np.ndarray, k: int) -> list[tuple[int, float]]:

@@ -192,10 +192,12 @@ class VectorIndex:
             if allowed is not None or self.nprobe:
                 selector = faiss.IDSelectorBatch(_ids(allowed)) if allowed is not None else None
                 if self.nprobe:
-                    # A selective filter leaves few items per list: probe more lists to still find k of them.
+                    # A selective filter leaves few items per list: probe more lists to still find k of them
+                    # (by 1/sqrt(share): the filtered nearest lie among the k/share nearest of all, and those
+                    # spread over far fewer than 1/share times the lists of the k nearest).
                     share = len(allowed) / len(self.versions) if allowed is not None else 1.0
                     params = faiss.SearchParametersIVF(nprobe=min(self.index.nlist,
-                                                                  int(self.nprobe / max(share, 1e-3)) + 1))
+                                                                  int(self.nprobe / max(share, 1e-4) ** 0.5) + 1))
                 else:
                     params = faiss.SearchParameters()
                 if selector is not None:
