@@ -82,3 +82,17 @@ def test_filter_columns_select_by_kind_and_municipality():
     assert len(columns) == 3 and list(columns.allowed(SearchFilter(kind="job"))) == [1]
     assert sorted(columns.allowed(SearchFilter(kind="job"), has_kind=False)) == [1, 2, 3]  # CVs have no kind
     assert len(columns.allowed(SearchFilter(municipality="Kiruna"))) == 0
+
+
+def test_a_filter_of_many_ids_selects_exactly_those_on_both_forms():
+    vectors = clustered(6000)
+    ids = np.arange(6000) + 1
+    allowed = ids[ids % 3 == 0]  # 2,000 ids: the bitmap selector
+    for exact_limit in (10_000, 2000):  # flat, then IVF
+        index = VectorIndex(64, exact_limit=exact_limit)
+        index.exact_vectors = lambda found: (found, vectors[np.array(found, dtype=np.int64) - 1])
+        index.upsert(ids.tolist(), vectors)
+        found = index.search(vectors[:5], 10, allowed=allowed)
+        assert all(len(row) == 10 and all(i % 3 == 0 for i, _ in row) for row in found)
+        truth = exact_top_k(vectors[allowed - 1], allowed, vectors[:5], 10)
+        assert recall_at_k(np.array([[i for i, _ in row] for row in found]), truth) >= 0.98
