@@ -95,8 +95,13 @@ def test_channels_see_masked_text_only(service):
     lexical = service.lexical["cvs"].index()
     assert service.lexical["cvs"].search("Samira Haddad", "sv", 5) == []  # the name was never indexed
     assert cv_id in lexical.ids.tolist()
-    channels = service.retrievers["ads"].channels(Query(query.vector, query.text, "sv", query.text_vector), 20,
-                                                  None)
+    from index.hybrid import HybridRetriever
+
+    every_channel = service.settings.ranking.model_copy(update={"lexical_channel": 1.0, "concept_channel": 1.0,
+                                                               "text_channel": 1.0})
+    retriever = HybridRetriever(service.collections["ads"], service.lexical["ads"], service.collections["ads_text"],
+                                every_channel)
+    channels = retriever.channels(Query(query.vector, query.text, "sv", query.text_vector), 20)
     assert set(channels) == {"concept", "lexical", "text"}
     construction_id = next(a["id"] for a in service.list_ads() if a["title"] == CONSTRUCTION.title)
     assert construction_id in [i for i, _ in channels["lexical"][:3]]

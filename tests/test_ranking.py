@@ -41,7 +41,8 @@ def _ranker(taxonomy: Taxonomy, **weights) -> Ranker:  # noqa: ANN003
 
 
 def test_exact_related_and_missing_skills(taxonomy):
-    ranker = _ranker(taxonomy, coverage_prior_weight=0)  # plain shares (shrinking: tested below)
+    ranker = _ranker(taxonomy, semantic=0.3, essential=0.4, optional=0.1, occupation=0.2,
+                     coverage_prior_weight=0)  # plain shares (shrinking: tested below)
     ad = MatchCard(essential=[S + "mig", S + "drawings"], optional=[S + "forklift"], occupations=[O + "welder"])
     cv = MatchCard(essential=[S + "tig", S + "drawings"], occupations=[O + "plater"])
     scored = ranker.score(1, ad, cv, semantic=0.5)
