@@ -44,6 +44,14 @@ def set_scores(found: set[str], gold: set[str]) -> tuple[int, int, int]:
     return len(found & gold), len(found), len(gold)
 
 
+def precision_recall(tp: int, n_found: int, n_gold: int) -> dict[str, float]:
+    """Micro-averaged set precision, recall and F1 from summed counts."""
+    precision = tp / n_found if n_found else 0.0
+    recall = tp / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
 def score_cvs(cvs: list[LabelledCv], extract: Callable[[str], CompetenceProfile],
               min_confidence: float = 0.0) -> dict:
     """Micro-averaged precision, recall and F1 per half and overall, and each CV's misses and extras."""
@@ -63,9 +71,18 @@ def score_cvs(cvs: list[LabelledCv], extract: Callable[[str], CompetenceProfile]
                        "extra": sorted(label for u, label in found.items() if u not in cv.gold)})
     figures = {}
     for key, (tp, n_found, n_gold) in totals.items():
-        precision = tp / n_found if n_found else 0.0
-        recall = tp / n_gold if n_gold else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        figures[key] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+        figures[key] = {**precision_recall(tp, n_found, n_gold),
                         "n": sum(1 for cv in cvs if key == "all" or half_of(cv) == key)}
     return {"figures": figures, "cvs": per_cv}
+
+
+def score_sentences(sentences: list[tuple[str, set[str]]], extract: Callable[[str], CompetenceProfile]) -> dict:
+    """The same set-level figures for single sentences with (not exhaustive) gold skills, e.g. Decorte et al.:
+    every skill ``extract`` finds in a sentence counts, also in sentences without a gold skill in the taxonomy,
+    so precision is a lower bound."""
+    tp = n_found = n_gold = 0
+    for text, gold in sentences:
+        found = {s.uri for s in extract(text).skills}
+        counts = set_scores(found, gold)
+        tp, n_found, n_gold = tp + counts[0], n_found + counts[1], n_gold + counts[2]
+    return {**precision_recall(tp, n_found, n_gold), "found": n_found, "gold": n_gold, "n": len(sentences)}

@@ -67,6 +67,26 @@ def run_skill_benchmarks(paths: list[Path], make_extractor: Callable, peer: str 
     _emit(results, notes, as_json, report, "matcha skill extraction benchmark")
 
 
+def run_cross_tuning(paths: list[Path], make_extractor: Callable, as_json: bool) -> None:
+    """Tune the skill ranking constants on each Decorte set in turn; RP@5 on the others (``eval.ranking_tuning``)."""
+    from eval.ranking_tuning import cross_tune
+
+    extractor = make_extractor()
+    sets = {}
+    for path in paths:
+        examples, _ = read_decorte(path, extractor.r.taxonomy)
+        examples = [e for e in examples if e.gold]
+        sets[Path(path).stem] = (examples, extractor.ranker.skill_candidates([e.query for e in examples], k=10))
+    rows = cross_tune(sets)
+    if as_json:
+        typer.echo(json.dumps(rows))
+        return
+    for row in rows:
+        figures = "\t".join(f"{k}={v}" for k, v in row.items() if k.startswith("rp@5"))
+        weights = " ".join(f"{k}={v}" for k, v in row["weights"].items())
+        typer.echo(f"tuned on {row['tuned_on']}\t{figures}\t{weights}")
+
+
 def run_occupation_benchmarks(folders: list[Path], make_extractor: Callable, peer: str | None,
                               report: Path | None, as_json: bool, part: tuple[int, int] | None = None) -> None:
     extractor = make_extractor()
@@ -76,11 +96,29 @@ def run_occupation_benchmarks(folders: list[Path], make_extractor: Callable, pee
     _emit(results, notes, as_json, report, "matcha occupation normalisation benchmark")
 
 
-def run_cv_sets(folders: list[Path], make_extractor: Callable, report: Path | None, as_json: bool) -> None:
-    from eval.cv_sets import read_cv_set, score_cvs
+def run_profile_benchmarks(decorte: list[Path], folders: list[Path], make_extractor: Callable,
+                           report: Path | None, as_json: bool) -> None:
+    """What users get: the profile `extract` builds (thresholded linking), scored as sets against the gold
+    skills of Decorte sentences and of labelled CV sets (per half)."""
+    from eval.cv_sets import score_sentences
 
     extractor = make_extractor()
-    results, notes, details = {}, [], {}
+    results, notes = {}, []
+    for path in decorte:
+        examples, missing = read_decorte(path, extractor.r.taxonomy)
+        started = time.perf_counter()
+        figures = score_sentences([(e.query, e.gold) for e in examples], extractor.extract_text)
+        notes.append(f"{Path(path).stem} profile: {len(examples)} sentences in {time.perf_counter() - started:.1f} "
+                     f"s; {missing} gold labels not in the taxonomy (count as misses)")
+        results[f"{Path(path).stem} (profile)"] = {"matcha": figures}
+    cv_results, cv_notes = _cv_set_results(folders, extractor)
+    _emit({**results, **cv_results}, notes + cv_notes, as_json, report, "matcha profiles against gold skills")
+
+
+def _cv_set_results(folders: list[Path], extractor) -> tuple[dict, list[str]]:
+    from eval.cv_sets import read_cv_set, score_cvs
+
+    results, notes = {}, []
     for folder in folders:
         cvs = read_cv_set(folder)
         started = time.perf_counter()
@@ -88,8 +126,12 @@ def run_cv_sets(folders: list[Path], make_extractor: Callable, report: Path | No
         notes.append(f"{Path(folder).name}: {len(cvs)} CVs in {time.perf_counter() - started:.1f} s")
         for half, figures in scored["figures"].items():
             results[f"{Path(folder).name} ({half})"] = {"matcha": figures}
-        details[Path(folder).name] = scored["cvs"]
         for cv in scored["cvs"]:
             notes.append(f"{cv['id']}: {cv['tp']}/{cv['gold']} found, {cv['found'] - cv['tp']} extra; missed "
                          f"{'; '.join(cv['missed']) or '-'}; extra {'; '.join(cv['extra']) or '-'}")
+    return results, notes
+
+
+def run_cv_sets(folders: list[Path], make_extractor: Callable, report: Path | None, as_json: bool) -> None:
+    results, notes = _cv_set_results(folders, make_extractor())
     _emit(results, notes, as_json, report, "matcha profile extraction on labelled CVs")

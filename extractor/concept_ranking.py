@@ -22,6 +22,8 @@ occupation_description_weight * its description similarity; plural titles are al
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from extractor.facts import LANGUAGE_NAME_CODES
@@ -35,6 +37,42 @@ from taxonomy.sources.registry_packages import singular_words as singular_title
 PHRASE_FACTOR = 0.95
 PREFERRED_LABEL_BONUS = 0.4
 OTHER_LABEL_BONUS = 0.08
+
+
+@dataclass(frozen=True)
+class SkillWeights:
+    """The constants of skill ranking (see the module docstring); ``description`` is the settings'
+    skill_description_weight unless given."""
+
+    phrase_factor: float = PHRASE_FACTOR
+    preferred_bonus: float = PREFERRED_LABEL_BONUS
+    other_bonus: float = OTHER_LABEL_BONUS
+    description: float = 0.75
+
+
+@dataclass
+class SkillCandidates:
+    """One text's candidate skills and the parts of their scores: label similarity of the whole text, best raw
+    phrase similarity (1.0 for a Swedish label found verbatim), whether a preferred / other label occurs in the
+    text, and the similarity of the whole text to the skill's description."""
+
+    uris: list[str]
+    labels: list[str]
+    label: np.ndarray
+    phrase: np.ndarray
+    preferred: np.ndarray
+    other: np.ndarray
+    description: np.ndarray
+
+    def scores(self, w: SkillWeights) -> np.ndarray:
+        bonus = np.where(self.preferred, w.preferred_bonus, np.where(self.other, w.other_bonus, 0.0))
+        return (np.maximum(self.label, w.phrase_factor * self.phrase) + bonus
+                + w.description * self.description).astype(np.float32)
+
+    def top(self, w: SkillWeights, k: int) -> list[ConceptHit]:
+        scores = self.scores(w)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [ConceptHit(self.uris[j], float(scores[j]), self.labels[j]) for j in order]
 _POOL = 6  # candidates per source: k * _POOL from the whole text and its description, 2k per phrase
 
 
@@ -76,8 +114,14 @@ class ConceptRanker:
                 if m.kind == kind and m.text.lower() not in LANGUAGE_NAME_CODES]
 
     # -- skills ---------------------------------------------------------------------------------------------
-    def rank_skills(self, texts: list[str], k: int = 10) -> list[list[ConceptHit]]:
-        index, beta = self.r.skill_index, self.r.settings.skill_description_weight
+    def rank_skills(self, texts: list[str], k: int = 10, weights: SkillWeights | None = None
+                    ) -> list[list[ConceptHit]]:
+        weights = weights or SkillWeights(description=self.r.settings.skill_description_weight)
+        return [found.top(weights, k) for found in self.skill_candidates(texts, k, weights.description > 0)]
+
+    def skill_candidates(self, texts: list[str], k: int = 10, descriptions: bool = True) -> list[SkillCandidates]:
+        """Each text's candidate skills with the parts of their score (weights apply in ``SkillCandidates``)."""
+        index = self.r.skill_index
         languages = [text_language(t) for t in texts]
         whole = self.r.encoder.encode(texts)
         phrases = [_phrases(t) for t in texts]
@@ -85,8 +129,8 @@ class ConceptRanker:
         flat_languages = [lang for lang, cands in zip(languages, phrases) for _ in cands]
         part_hits = iter(search_by_language(index, self.r.encoder.encode(flat), 2 * k, flat_languages))
         whole_hits = search_by_language(index, whole, k * _POOL, languages)
-        descriptions = self.r.skill_descriptions if beta else None
-        described = (descriptions.search(whole, k=k * _POOL) if descriptions is not None
+        described_index = self.r.skill_descriptions if descriptions else None
+        described = (described_index.search(whole, k=k * _POOL) if described_index is not None
                      else [[] for _ in texts])
         results = []
         for i, (text, language) in enumerate(zip(texts, languages)):
@@ -95,18 +139,19 @@ class ConceptRanker:
             phrase_score: dict[str, float] = {}
             for _ in phrases[i]:
                 for hit in next(part_hits):
-                    if PHRASE_FACTOR * hit.score > phrase_score.get(hit.uri, -1.0):
-                        phrase_score[hit.uri] = PHRASE_FACTOR * hit.score
+                    if hit.score > phrase_score.get(hit.uri, -1.0):
+                        phrase_score[hit.uri] = hit.score
                         best_label.setdefault(hit.uri, hit.label)
-            bonus: dict[str, float] = {}
+            preferred: set[str] = set()
+            other: set[str] = set()
+            verbatim: set[str] = set()
             for mention in self._lexical(text, "skill", language):
-                preferred = mention.confidence >= 0.95  # the phrase index's mark of a preferred label
-                bonus[mention.uri] = max(bonus.get(mention.uri, 0.0),
-                                         PREFERRED_LABEL_BONUS if preferred else OTHER_LABEL_BONUS)
+                # the phrase index's mark of a preferred label
+                (preferred if mention.confidence >= 0.95 else other).add(mention.uri)
                 best_label.setdefault(mention.uri, mention.text)
                 if language != "en":  # a Swedish label found verbatim: as a phrase identical to one of its labels
                     # (the main model embeds English labels only, so it cannot tell this by similarity)
-                    phrase_score[mention.uri] = max(phrase_score.get(mention.uri, 0.0), PHRASE_FACTOR)
+                    verbatim.add(mention.uri)
             for hit in described[i]:
                 best_label.setdefault(hit.uri, hit.label)
             uris = list(best_label)
@@ -114,12 +159,15 @@ class ConceptRanker:
             if missing:  # exact label similarity for concepts the whole-text search did not return
                 entries = index.languages_for(language == "en", descriptions=True)  # those searched above
                 label_score.update(zip(missing, index.similarity(whole[i], missing, entries).tolist()))
-            scores = np.array([max(label_score[u], phrase_score.get(u, 0.0)) + bonus.get(u, 0.0)
-                               for u in uris], dtype=np.float32)
-            if descriptions is not None and uris:
-                scores += beta * descriptions.similarity(whole[i], uris)
-            top = np.argsort(-scores, kind="stable")[:k]
-            results.append([ConceptHit(uris[j], float(scores[j]), best_label[uris[j]]) for j in top])
+            results.append(SkillCandidates(
+                uris=uris, labels=[best_label[u] for u in uris],
+                label=np.array([label_score[u] for u in uris], dtype=np.float32),
+                phrase=np.array([max(phrase_score.get(u, 0.0), 1.0 if u in verbatim else 0.0) for u in uris],
+                                dtype=np.float32),
+                preferred=np.array([u in preferred for u in uris]),
+                other=np.array([u in other for u in uris]),
+                description=(described_index.similarity(whole[i], uris) if described_index is not None and uris
+                             else np.zeros(len(uris), dtype=np.float32))))
         return results
 
     # -- occupations ----------------------------------------------------------------------------------------

@@ -63,10 +63,8 @@ class LabelIndex:
             wanted |= self.languages & {DESCRIPTION}
         return None if wanted >= self.languages else tuple(sorted(wanted))
 
-    def similarity(self, query: np.ndarray, uris: list[str],
-                   languages: tuple[str, ...] | None = None) -> np.ndarray:
-        """For one query vector: each concept's best score over its labels (in ``languages``); 0 for a concept
-        without such labels. Exact, for concepts that a search did not return."""
+    def _rows_for(self, languages: tuple[str, ...] | None) -> dict[str, np.ndarray]:
+        """Concept -> rows of its entries in ``languages`` (None: every entry)."""
         key = None if languages is None else tuple(sorted(languages))  # as the search selectors are keyed
         if key not in self._rows:
             by_uri: dict[str, list[int]] = {}
@@ -74,11 +72,33 @@ class LabelIndex:
                 if key is None or entry.lang in key:
                     by_uri.setdefault(entry.uri, []).append(i)
             self._rows[key] = {uri: np.array(rows, dtype=np.int64) for uri, rows in by_uri.items()}
-        rows = self._rows[key]
-        stored = faiss.rev_swig_ptr(self.index.get_xb(), self.index.ntotal * self.index.d).reshape(
-            self.index.ntotal, self.index.d)  # a view of the index's own vectors, not a copy
-        return np.array([float(np.max(stored[rows[uri]] @ query)) if uri in rows else 0.0 for uri in uris],
-                        dtype=np.float32)
+        return self._rows[key]
+
+    def _stored(self) -> np.ndarray:
+        """A view of the index's own vectors, not a copy."""
+        return faiss.rev_swig_ptr(self.index.get_xb(), self.index.ntotal * self.index.d).reshape(
+            self.index.ntotal, self.index.d)
+
+    def similarity(self, query: np.ndarray, uris: list[str],
+                   languages: tuple[str, ...] | None = None) -> np.ndarray:
+        """For one query vector: each concept's best score over its labels (in ``languages``); 0 for a concept
+        without such labels. Exact, for concepts that a search did not return."""
+        return self.similarities(query[None, :], uris, languages)[0]
+
+    def similarities(self, queries: np.ndarray, uris: list[str],
+                     languages: tuple[str, ...] | None = None) -> np.ndarray:
+        """Queries x concepts: each concept's best score over its entries (in ``languages``); 0 for a concept
+        without such entries. One matrix product for all queries."""
+        result = np.zeros((len(queries), len(uris)), dtype=np.float32)
+        table = self._rows_for(languages)
+        groups = [(column, table[uri]) for column, uri in enumerate(uris) if uri in table]
+        if not len(queries) or not groups:
+            return result
+        rows = np.concatenate([found for _, found in groups])
+        scores = np.asarray(queries, dtype=np.float32) @ self._stored()[rows].T
+        bounds = np.cumsum([0] + [len(found) for _, found in groups[:-1]])
+        result[:, [column for column, _ in groups]] = np.maximum.reduceat(scores, bounds, axis=1)
+        return result
 
     def _params(self, languages: tuple[str, ...] | None) -> faiss.SearchParameters | None:
         """Search parameters that keep only labels in ``languages`` (None: every label)."""

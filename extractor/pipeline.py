@@ -29,7 +29,7 @@ class CompetenceExtractor:
         self.r = resources
         settings = resources.settings
         self.limits = Limits.from_settings(settings)
-        self._ranker = ConceptRanker(resources)
+        self.ranker = ConceptRanker(resources)
 
     # -- entry points ---------------------------------------------------------------------------------------
     def extract_document(self, data: bytes) -> CompetenceProfile:
@@ -117,8 +117,8 @@ class CompetenceExtractor:
     # -- ranking (benchmarks, search) -----------------------------------------------------------------------
     def rank_skills(self, texts: list[str], k: int = 10) -> list[list[ConceptHit]]:
         """Rank taxonomy skills for each short text (a sentence of an ad); see ``extractor.concept_ranking``."""
-        return self._ranker.rank_skills(texts, k)
+        return self.ranker.rank_skills(texts, k)
 
     def rank_occupations(self, titles: list[str], k: int = 10) -> list[list[ConceptHit]]:
         """Rank taxonomy occupations for each job title (batched); see ``extractor.concept_ranking``."""
-        return self._ranker.rank_occupations(titles, k)
+        return self.ranker.rank_occupations(titles, k)

@@ -200,13 +200,39 @@ def occupations(titles: Optional[list[str]] = typer.Argument(None, help="Job tit
 
 # -- evaluation ---------------------------------------------------------------------------------------------------
 @eval_app.command("skills")
-def eval_skills(decorte: list[Path] = typer.Option(..., "--decorte", help="Decorte et al. annotations CSV."),
+def eval_skills(decorte: list[Path] = typer.Option([], "--decorte", help="Decorte et al. annotations CSV."),
                 as_json: bool = typer.Option(False, "--json"),
                 peer: Optional[str] = typer.Option(None, "--peer", help="Also run a peer: esco-skill-extractor."),
-                report: Optional[Path] = typer.Option(None, "--report", help="Write an HTML report here.")) -> None:
-    """RP@5, RP@10 and MRR of skill ranking on the Decorte et al. benchmark format."""
-    from eval.runner import run_skill_benchmarks
+                report: Optional[Path] = typer.Option(None, "--report", help="Write an HTML report here."),
+                profile: bool = typer.Option(False, "--profile", help="Score the profile `extract` builds "
+                                             "(set precision, recall, F1) instead of the ranking."),
+                cv_set: list[Path] = typer.Option([], "--set", help="With --profile: a folder of labelled CVs "
+                                                  "(JSON), scored per half."),
+                cross_tune: bool = typer.Option(False, "--cross-tune", help="Tune the ranking constants on each "
+                                                "--decorte set in turn and report RP@5 on the others.")) -> None:
+    """RP@5, RP@10 and MRR of skill ranking on the Decorte et al. benchmark format; with --profile, set-level
+    precision, recall and F1 of what `extract` finds, on Decorte sentences and labelled CV sets."""
+    from eval.runner import run_cross_tuning, run_profile_benchmarks, run_skill_benchmarks
 
+    missing = [p for p in (*decorte, *cv_set) if not p.exists()]
+    if missing:
+        fail(f"not found: {missing[0]}")
+    if profile:
+        if not decorte and not cv_set:
+            fail("--profile needs --decorte FILE or --set FOLDER")
+        if peer:
+            fail("--peer ranks skills; it does not build profiles (leave out --profile)")
+        run_profile_benchmarks(decorte, cv_set, _extractor, report, as_json)
+        return
+    if cv_set:
+        fail("--set is scored with --profile")
+    if cross_tune:
+        if len(decorte) < 2:
+            fail("--cross-tune needs two or more --decorte sets")
+        run_cross_tuning(decorte, _extractor, as_json)
+        return
+    if not decorte:
+        fail("--decorte FILE is needed")
     run_skill_benchmarks(decorte, _extractor, peer, report, as_json)
 
 
