@@ -159,6 +159,11 @@ _CERTS: list[tuple[str, str, str, str]] = [
 ]
 
 
+def driving_licence_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text names a driving licence ("Körkort: B", "B-körkort"): a licence fact, not a skill."""
+    return [m.span() for m in _DRIVING.finditer(text)]
+
+
 def find_licences(text: str, sections: list[Section]) -> list[Licence]:
     licences: list[Licence] = []
     seen: set[str] = set()

@@ -85,6 +85,27 @@ class LabelIndex:
         without such labels. Exact, for concepts that a search did not return."""
         return self.similarities(query[None, :], uris, languages)[0]
 
+    def concept_vectors(self, uris: list[str], languages: tuple[str, ...] | None = None) -> np.ndarray:
+        """One unit vector per concept: the normalised mean of its entries (in ``languages``); zeros for a
+        concept without such entries."""
+        table, stored = self._rows_for(languages), self._stored()
+        result = np.zeros((len(uris), self.index.d), dtype=np.float32)
+        for i, uri in enumerate(uris):
+            if uri in table:
+                mean = stored[table[uri]].mean(axis=0)
+                result[i] = mean / (np.linalg.norm(mean) or 1.0)
+        return result
+
+    def unrelated_level(self, samples: int = 4000, seed: int = 0) -> float:
+        """The mean cosine of two random entries: what 'unrelated' scores in this model's space (about 0.1 for
+        all-MiniLM, about 0.8 for e5, whose similarities are compressed)."""
+        if self.index.ntotal < 2:
+            return 0.0
+        rng = np.random.default_rng(seed)
+        a, b = rng.integers(0, self.index.ntotal, (2, samples))
+        stored = self._stored()
+        return float(np.mean(np.sum(stored[a] * stored[b], axis=1)))
+
     def similarities(self, queries: np.ndarray, uris: list[str],
                      languages: tuple[str, ...] | None = None) -> np.ndarray:
         """Queries x concepts: each concept's best score over its entries (in ``languages``); 0 for a concept

@@ -7,7 +7,8 @@ from collections import defaultdict
 
 from extractor.documents import Limits, read_document
 from extractor.errors import InputError
-from extractor.facts import LANGUAGE_NAME_CODES, find_education, find_experience_years, find_languages, find_licences
+from extractor.coherence import SenseCheck
+from extractor.facts import LANGUAGE_NAME_CODES, driving_licence_spans, find_education, find_experience_years, find_languages, find_licences
 from extractor.language import detect_language
 from extractor.linking import Candidate, candidate_phrases
 from extractor.mentions import Mention
@@ -30,6 +31,7 @@ class CompetenceExtractor:
         settings = resources.settings
         self.limits = Limits.from_settings(settings)
         self.ranker = ConceptRanker(resources)
+        self._sense = SenseCheck(resources.phrases, resources.skill_descriptions)
 
     # -- entry points ---------------------------------------------------------------------------------------
     def extract_document(self, data: bytes) -> CompetenceProfile:
@@ -56,6 +58,8 @@ class CompetenceExtractor:
         reader = self.r.reader(language)
         vectors = reader.encoder.encode([c.text for c in candidates])
         skills = self._skills(text, sections, mentions, candidates, vectors, reader)
+        skills = self._sense.keep(text, language, skills, reader.encoder, self.r.sense_index(reader),
+                                  reader.skill_threshold, {c.text: v for c, v in zip(candidates, vectors)})
         occupations = self._occupations(text, sections, mentions, candidates, vectors, reader)
         return CompetenceProfile(
             language=language, language_confidence=round(confidence, 3), text=text, skills=skills,
@@ -69,9 +73,13 @@ class CompetenceExtractor:
         found: dict[str, ConceptMatch] = {}
         spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
 
+        licences = driving_licence_spans(text)
+
         def add(uri: str, start: int, end: int, confidence: float, method: str) -> None:
             concept = self.r.taxonomy.get(uri)
             if concept is None or section_at(sections, start) in _SKIP_SECTIONS:
+                return
+            if any(s < end and start < e for s, e in licences):  # a driving licence is a fact, not a skill
                 return
             match = found.get(uri)
             if match is None:

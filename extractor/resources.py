@@ -93,6 +93,11 @@ class Resources:
     def reader(self, language: str) -> Reader:
         return self.english if language == "en" else self.other
 
+    def sense_index(self, reader: Reader) -> LabelIndex:
+        """The skills in the reader's space for checking that a concept fits its context
+        (``extractor.coherence``): label and description for the main model, else the reader's own labels."""
+        return self.skill_descriptions if reader.encoder is self.encoder else reader.skill_index
+
     @property
     def skill_descriptions(self) -> LabelIndex:
         """Skill descriptions, for ranking skills against a sentence; embedded on first use (about 2 minutes on

@@ -1,0 +1,133 @@
+"""Word sense and coherence in extraction (issue 13): a concept must fit its sentence and its document, not merely
+share a word with it.
+
+The first cases are the issue's own failing examples, which the rule was tuned on. The cases marked HELD OUT were
+written before the rule was tuned and were not used to choose its thresholds: they show whether it carries to
+words nobody listed.
+"""
+
+import pytest
+
+from extractor.coherence import WordSpread, sentence_spans
+
+DEVELOPER_CV = """Software developer
+
+Experience
+2019-2024 Developer, Fintech AB
+Wrote unit tests, set up CI pipelines and Docker containers. Worked in Scrum teams with code review in Git.
+Built REST APIs in Java and Python.
+"""
+
+# The layout of a public resume set: headings such as "Skill Details" and generic words in plain sentences.
+RESUME = """Skills: Java, Spring Boot, SQL, HTML, JavaScript
+Education Details
+B.E. Computer Engineering, Pune University
+Java Developer
+Skill Details
+Java- Exprience - 36 months
+SQL- Exprience - 24 months
+Company Details
+company - Infosys
+description - Developed web applications in Java for the banking domain. Prepared weekly status reports for the \
+project board. Followed coding standards and the review process. Worked closely with the engineering team.
+"""
+
+ELECTRICIAN_SV = """Erfarenhet
+2015-2023 Elektriker, ElService AB
+Drog kablar och installerade elcentraler i villor och lägenheter.
+Felsökte och reparerade elfel i maskiner och motorer.
+Bytte belysning och monterade laddboxar för elbilar.
+Utbildning
+Elteknik, gymnasiet
+"""
+
+CIVIL_ENGINEER_SV = """Profil
+Civilingenjör inom väg- och vattenbyggnad med erfarenhet av projektering och byggledning.
+
+Erfarenhet
+2016-2023 Projektingenjör, Vägbyggen AB
+Projekterade vägar och VA-ledningar. Tog fram bygghandlingar och mängdförteckningar.
+Följde upp tidplaner och kostnader. Ansvarade för kontroll av underentreprenörer.
+2012-2016 Forskningsassistent vid universitet i Teheran, mätningar av betong.
+"""
+
+WAREHOUSE_SV = """Erfarenhet
+2018-2023 Lagerarbetare, Logistikhuset AB
+Packade varor och plockade order med handdator.
+Tog emot leveranser och skötte inventering.
+Körde truck. Arbetade med förpackning och emballage.
+Körkort: B-körkort
+"""
+
+# HELD OUT: written before tuning; none of its words was looked at when the thresholds were chosen.
+DATA_ANALYST_CV = """Data analyst
+
+Work experience
+2020-2024 Data analyst, Nordic Retail Group
+Built dashboards in Power BI and automated the monthly sales figures with SQL and Python.
+Fixed bugs reported by users and kept the release notes up to date.
+Deployed the models as services on Kubernetes clusters.
+Cleaned and merged customer data from several sources; presented findings to the management team.
+"""
+
+
+def _labels(extractor, text, language):
+    profile = extractor.extract_text(text)
+    assert profile.language == language
+    return {s.label for s in profile.skills}
+
+
+def test_developer_cv_gets_no_concept_that_only_shares_a_word(extractor):
+    labels = _labels(extractor, DEVELOPER_CV, "en")
+    wrong = {"dock operations", "install containers", "test pipeline infrastructure operations",
+             "lay pipe installation", "repair pipelines", "test mechatronic units", "test electronic units",
+             "work in textile manufacturing teams"}
+    assert not wrong & labels, wrong & labels
+    # What the CV does name stays.
+    assert {"Java (computer programming)", "Python (computer programming)",
+            "tools for software configuration management"} <= labels
+
+
+def test_generic_words_and_headings_need_corroboration(extractor):
+    labels = _labels(extractor, RESUME, "en")
+    wrong = {"identify skills gaps", "journalism", "scaffolding components",
+             "perform ground-handling maintenance procedures", "packaging engineering", "types of spring"}
+    assert not wrong & labels, wrong & labels
+    assert {"Java (computer programming)", "SQL", "JavaScript"} <= labels
+
+
+@pytest.mark.parametrize("text, wrong, right", [
+    (CIVIL_ENGINEER_SV, "perform scientific research", "supervise sewerage systems construction"),
+    (ELECTRICIAN_SV, "repair engines", "install lighting"),
+    (WAREHOUSE_SV, "packaging engineering", "pack goods"),
+])
+def test_swedish_cvs_get_no_concept_from_another_trade(extractor, text, wrong, right):
+    labels = _labels(extractor, text, "sv")
+    assert wrong not in labels and right in labels, sorted(labels)
+
+
+def test_a_driving_licence_is_a_fact_not_the_skill_to_drive(extractor):
+    profile = extractor.extract_text(WAREHOUSE_SV)
+    assert "drive vehicles" not in {s.label for s in profile.skills}
+    assert [licence.code for licence in profile.licences if licence.kind == "driving_licence"] == ["B"]
+
+
+def test_held_out_cv_keeps_its_tools_and_drops_other_senses(extractor):
+    """HELD OUT (see the module docstring)."""
+    labels = _labels(extractor, DATA_ANALYST_CV, "en")
+    assert not {"journalism", "statistics", "Source (digital game creation systems)"} & labels, labels
+    assert {"SQL", "Python (computer programming)"} <= labels
+
+
+def test_word_spread_counts_concepts_that_share_the_words(resources):
+    spread = WordSpread(resources.phrases)
+    # A word in the labels of hundreds of concepts is ambiguous; a programming language's name is not.
+    assert spread.ambiguity("process", "en") > 7 > 1 >= spread.ambiguity("Python", "en")
+    # Several words are as specific as the concepts that have them all.
+    assert spread.ambiguity("control systems", "en") < spread.ambiguity("control", "en")
+    assert spread.ambiguity("Docker", "en") == 0.0  # a word no label has points nowhere
+
+
+def test_sentence_spans_cover_lines_bullets_and_sentences():
+    text = "Kock\n• Lagade mat. Diskade; städade\n"
+    assert [text[s:e] for s, e in sentence_spans(text)] == ["Kock", " Lagade mat.", "Diskade", " städade"]
