@@ -1,20 +1,22 @@
 """Word sense and coherence: does a concept fit its sentence and its document, or does it merely share a word?
 
-A taxonomy label found in a text, or a phrase close to a label, is a candidate. Whether it is kept depends on three
-figures, all computed (no list of words):
+Each skill a profile would hold is a candidate; whether it is kept depends on figures that are all computed (no
+list of words), so the rule carries to words nobody listed:
 
-- **ambiguity** of the words it was found by: how many taxonomy concepts have a label containing the evidence's
-  rarest word (lemma norms, over every label of the pattern language). "Board", "process", "engineering" occur in
-  the labels of hundreds of concepts; "MIG/MAG-svetsning" or "Java" in a handful. Evidence of several words is
-  specific by construction, so ambiguity is that of its rarest word.
-- **sentence fit**: cosine of the sentence (line, bullet) the evidence is in and the concept itself: its label and
-  description for the English reader (``Resources.skill_descriptions``), its labels for the other reader.
-- **document fit**: cosine of the whole document (the mean of its sentence vectors) and the concept, as a z-score
-  among the document's candidates: a concept far from what the rest of the CV is about ("dock operations" in a
-  developer's CV) stands out below the others.
+- **ambiguity** of the words it was found by: log2 of the number of taxonomy concepts whose labels contain all of
+  them (lemma norms, every label of the pattern language). "Board", "process", "engineering" occur in the labels
+  of hundreds of concepts; "MIG/MAG-svetsning", "Java", "control systems" in a few.
+- **unknown words**: words of the evidence that no taxonomy label has ("Docker", "CI", "Scrum"): ESCO lacks what
+  the phrase is about, so a link to a label that shares another of its words ("containers") proves nothing.
+- **sentence fit**: cosine of the line or sentence the evidence is in and the concept (its label and description
+  for the English reader, ``Resources.skill_descriptions``; its Swedish labels for the e5 reader).
+- **anchor fit**: mean cosine of the concept and the document's specific concepts (taxonomy labels found with
+  ambiguity at most ``SPECIFIC``), in one space for every reader (label and description, all-MiniLM): "dock
+  operations" is far from the Java, Python and Git of a developer's CV.
 
-A candidate is kept when its evidence is specific, or when its sentence and document corroborate it; the more
-ambiguous the evidence, the more corroboration it needs (``SenseCheck.keep``).
+Similarities are rescaled so that 0 is what two unrelated texts score in that model (the mean cosine of random
+entries; e5's similarities are compressed) and 1 is identity. A label found by specific words stays; one found by
+ambiguous words, or a phrase linked by similarity, stays only with enough support (``Fit.kept``).
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from extractor.label_index import LabelIndex
+from extractor.linking import sentence_spans
 from extractor.mentions import PhraseIndex
 from extractor.profile import ConceptMatch
-from models.encoders import Encoder
 from models.nlp import normalised_doc
 
 _WORD = re.compile(r"[^\W\d_]{2,}|[A-Za-z]+[+#]+")
@@ -48,7 +50,6 @@ UNKNOWN_WORD_ANCHORS = 0.15
 # Chosen on the tuning halves (01-10) of eval/data/en_cvs and eval/data/sv_cvs and the issue's own examples
 # (tests/test_word_sense.py) by a grid over these five constants: the most precise setting that drops every wrong
 # concept of the issue with recall at most 0.04 below the unfiltered profile.
-_SENTENCE = re.compile(r"[\n•·●▪■◦|;]+|(?<=[.!?])\s+")
 
 
 @dataclass
@@ -58,11 +59,8 @@ class Fit:
     uri: str
     method: str
     score: float            # the link's own confidence (label similarity, or the phrase match's)
-    ambiguity: float        # log2 of the number of concepts whose labels share the evidence's rarest word
-    words: int              # words of the longest evidence
-    sentence: float = 0.0   # best cosine of an evidence's sentence and the concept
-    document: float = 0.0   # cosine of the document and the concept
-    document_z: float = 0.0  # the same as a z-score among the document's candidates
+    ambiguity: float        # log2 of the number of concepts whose labels have all the evidence's words
+    sentence: float | None = None  # best (rescaled) cosine of an evidence's line and the concept; None: no vector
     unknown: int = 0        # words of the evidence that no taxonomy label has
     anchors: float | None = None  # mean similarity to the document's specific concepts (``SPECIFIC``); None: none
 
@@ -74,8 +72,10 @@ class Fit:
     @property
     def support(self) -> float:
         """How well the concept fits its sentence and the rest of the document: the mean of its sentence fit
-        and its closeness to the document's specific concepts (the sentence fit alone where there are none)."""
-        return self.sentence if self.anchors is None else (self.sentence + self.anchors) / 2
+        and its closeness to the document's specific concepts, or the one of them that is known (1.0 where
+        neither is: nothing speaks against it)."""
+        known = [x for x in (self.sentence, self.anchors) if x is not None]
+        return sum(known) / len(known) if known else 1.0
 
     def kept(self, link_threshold: float) -> bool:
         """Whether the concept stays in the profile; ``link_threshold``: the reader's least link score."""
@@ -124,17 +124,6 @@ class WordSpread:
         return math.log2(len(shared) or len(sets[0]))
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Lines, bullets and sentences of the text, as (start, end)."""
-    spans, pos = [], 0
-    for match in _SENTENCE.finditer(text):
-        spans.append((pos, match.start()))
-        pos = match.end()
-    spans.append((pos, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
-
-
-
 class SenseCheck:
     """Computes each candidate concept's :class:`Fit` in a document and decides which are kept."""
 
@@ -151,47 +140,40 @@ class SenseCheck:
         unrelated = self._unrelated[id(index)]
         return lambda x: (x - unrelated) / (1.0 - unrelated)
 
-    def keep(self, text: str, language: str, matches: list[ConceptMatch], encoder: Encoder, index: LabelIndex,
-             link_threshold: float, known: dict[str, np.ndarray] | None = None) -> list[ConceptMatch]:
+    def keep(self, text: str, language: str, matches: list[ConceptMatch], index: LabelIndex,
+             link_threshold: float, known: dict[str, np.ndarray]) -> list[ConceptMatch]:
         """The matches that fit their sentence and document (``Fit.kept``), in their order."""
-        fits = self.fits(text, language, matches, encoder, index, known if known is not None else {})
+        fits = self.fits(text, language, matches, index, known)
         return [match for match, fit in zip(matches, fits) if fit.kept(link_threshold)]
 
-    def fits(self, text: str, language: str, matches: list[ConceptMatch], encoder: Encoder, index: LabelIndex,
+    def fits(self, text: str, language: str, matches: list[ConceptMatch], index: LabelIndex,
              known: dict[str, np.ndarray]) -> list[Fit]:
-        """Each match's fit; ``index`` holds the concepts in the encoder's space (descriptions, or labels);
-        ``known`` caches sentence vectors by text (the candidate phrases already embedded)."""
+        """Each match's fit; ``index`` holds the concepts in the space of the model that embedded the text
+        (descriptions, or labels); ``known``: vectors of the text's candidate phrases, by text."""
         if not matches:
             return []
         spans = sentence_spans(text)
-        sentences = [text[s:e].strip() for s, e in spans]
-        missing = sorted({s for s in sentences if s not in known})
-        if missing:
-            known.update(zip(missing, encoder.encode(missing)))
-        sentence_vectors = np.stack([known[s] for s in sentences])
-        document = sentence_vectors.mean(axis=0)
-        document /= np.linalg.norm(document) or 1.0
-        languages = None
-        scale = self._scale(index)
+        lines = [text[start:end] for start, end in spans]
+        # The lines with a vector (every candidate phrase's); one-word lines and headings have none, and are not
+        # embedded here (one more model call per CV).
+        rows = [sorted({i for ev in m.evidence for i, (s, e) in enumerate(spans) if s <= ev.start < e
+                        and lines[i] in known}) for m in matches]
+        needed = sorted({i for found in rows for i in found})
         uris = [m.uri for m in matches]
-        by_sentence = scale(index.similarities(sentence_vectors, uris, languages))
-        to_document = scale(index.similarities(document[None, :], uris, languages)[0])
+        by_sentence = np.zeros((len(spans), len(uris)), dtype=np.float32)
+        if needed:
+            vectors = np.stack([known[lines[i]] for i in needed])
+            by_sentence[needed] = self._scale(index)(index.similarities(vectors, uris))
         concepts = self.concepts.concept_vectors(uris)
         between = self._scale(self.concepts)(concepts @ concepts.T)
         ambiguity = [min(self.spread.ambiguity(ev.text, language) for ev in m.evidence) for m in matches]
         anchors = [j for j, m in enumerate(matches) if m.method != "embedding" and ambiguity[j] <= SPECIFIC]
-        spread = to_document.std() or 1.0
         fits = []
         for column, match in enumerate(matches):
-            rows = {i for ev in match.evidence for i, (s, e) in enumerate(spans) if s <= ev.start < e}
-            longest = max(match.evidence, key=lambda ev: len(ev.text.split()))
             others = [j for j in anchors if j != column]
             fits.append(Fit(
                 uri=match.uri, method=match.method, score=match.confidence, ambiguity=ambiguity[column],
-                words=len(longest.text.split()),
                 unknown=min(self.spread.unknown(ev.text, language) for ev in match.evidence),
-                sentence=float(max((by_sentence[i, column] for i in rows), default=0.0)),
-                document=float(to_document[column]),
-                document_z=float((to_document[column] - to_document.mean()) / spread),
+                sentence=float(max(by_sentence[i, column] for i in rows[column])) if rows[column] else None,
                 anchors=float(np.mean(between[column, others])) if others else None))
         return fits

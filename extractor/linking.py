@@ -31,12 +31,18 @@ def _spans(pattern: re.Pattern, text: str, offset: int) -> list[tuple[int, int]]
     return spans
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and not text[start].isalnum():
         start += 1
     while end > start and not (text[end - 1].isalnum() or text[end - 1] in "+#"):
         end -= 1
     return start, end
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Lines, bullets and sentences of the text as (start, end), trimmed as candidate phrases are."""
+    spans = [trimmed(text, start, end) for start, end in _spans(_SPLIT, text, 0)]
+    return [(start, end) for start, end in spans if end > start]
 
 
 def candidate_phrases(text: str, max_words: int = 12) -> list[Candidate]:
@@ -45,7 +51,7 @@ def candidate_phrases(text: str, max_words: int = 12) -> list[Candidate]:
     found: list[Candidate] = []
 
     def add(start: int, end: int) -> None:
-        start, end = _trimmed(text, start, end)
+        start, end = trimmed(text, start, end)
         words = len(text[start:end].split())
         if end > start and (start, end) not in seen and 1 <= words <= max_words and _WORD.search(text[start:end]):
             seen.add((start, end))

@@ -8,7 +8,8 @@ words nobody listed.
 
 import pytest
 
-from extractor.coherence import WordSpread, sentence_spans
+from extractor.coherence import WordSpread
+from extractor.linking import sentence_spans
 
 DEVELOPER_CV = """Software developer
 
@@ -129,5 +130,6 @@ def test_word_spread_counts_concepts_that_share_the_words(resources):
 
 
 def test_sentence_spans_cover_lines_bullets_and_sentences():
-    text = "Kock\n• Lagade mat. Diskade; städade\n"
-    assert [text[s:e] for s, e in sentence_spans(text)] == ["Kock", " Lagade mat.", "Diskade", " städade"]
+    text = "Kock\n• Lagade mat. Diskade; städade\nKunskaper: truck"
+    assert [text[s:e] for s, e in sentence_spans(text)] == ["Kock", "Lagade mat", "Diskade", "städade",
+                                                              "Kunskaper", "truck"]

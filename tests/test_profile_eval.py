@@ -1,0 +1,72 @@
+"""`matcha eval skills --profile` (what `extract` gives, scored as sets) and `--cross-tune` (ranking constants
+tuned on one set, reported on another)."""
+
+import json
+import subprocess
+import sys
+
+from eval.cv_sets import precision_recall, read_cv_set, score_cvs, score_sentences
+from eval.datasets import Example
+from eval.ranking_tuning import GRID, cross_tune
+from extractor.concept_ranking import SkillWeights
+from tests.conftest import ROOT
+
+
+def _uri(extractor, label):
+    return next(c.uri for c in extractor.r.taxonomy.of_kind("skill") if c.label("en") == label)
+
+
+def test_precision_recall_by_hand():
+    assert precision_recall(2, 4, 8) == {"precision": 0.5, "recall": 0.25, "f1": 0.3333}
+    assert precision_recall(0, 0, 3) == {"precision": 0.0, "recall": 0.0, "f1": 0.0}
+
+
+def test_sentences_are_scored_on_the_profile_extract_builds(extractor):
+    java, sql = _uri(extractor, "Java (computer programming)"), _uri(extractor, "SQL")
+    figures = score_sentences([("Built REST APIs in Java.", {java}), ("Wrote queries in SQL.", {sql}),
+                               ("We offer a friendly team.", set())], extractor.extract_text)
+    assert figures["n"] == 3 and figures["gold"] == 2
+    assert figures["recall"] == 1.0 and figures["found"] >= 2
+    assert figures["precision"] == round(2 / figures["found"], 4)
+
+
+def test_cv_set_halves(extractor, tmp_path):
+    text = "Experience\n2019-2024 Developer\nBuilt REST APIs in Java and wrote SQL queries.\n"
+    java = _uri(extractor, "Java (computer programming)")
+    for name in ("03_dev", "14_dev"):
+        (tmp_path / f"{name}.json").write_text(json.dumps(
+            {"id": name, "field": "dev", "text": text, "skills": [{"uri": java, "label": "Java"}]}))
+    scored = score_cvs(read_cv_set(tmp_path), extractor.extract_text)
+    assert set(scored["figures"]) == {"tuning", "reporting", "all"}
+    assert scored["figures"]["tuning"]["recall"] == scored["figures"]["reporting"]["recall"] == 1.0
+
+
+def test_cross_tuning_reports_each_set_with_the_other_sets_weights(extractor):
+    sets = {}
+    for name, pairs in {"a": [("Experience caring for elderly patients in a nursing home", "tend to elderly people"),
+                              ("You weld with MIG and TIG", "perform metal inert gas welding")],
+                        "b": [("Java and Javascript preferable", "JavaScript"),
+                              ("Drive a forklift in the warehouse", "operate forklift")]}.items():
+        examples = [Example(text, {_uri(extractor, label)}, {label}) for text, label in pairs]
+        sets[name] = (examples, extractor.ranker.skill_candidates([e.query for e in examples], k=10))
+    rows = cross_tune(sets)
+    assert [row["tuned_on"] for row in rows] == ["a", "b", "shipped constants"]
+    for row in rows:
+        assert set(row) == {"tuned_on", "weights", "rp@5 a", "rp@5 b"}
+        assert all(0.0 <= row[f"rp@5 {name}"] <= 1.0 for name in sets)
+    assert all(rows[i]["weights"][key] in GRID[key] for i in (0, 1) for key in GRID)
+    # The shipped constants rank exactly as rank_skills does.
+    ranked = extractor.rank_skills([e.query for e in sets["a"][0]], k=10)
+    assert [hits[0].uri for hits in ranked] == [c.top(SkillWeights(), 10)[0].uri for c in sets["a"][1]]
+
+
+def test_profile_cli_explains_bad_options(tmp_path):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "matcha.cli", "eval", "skills", *args], capture_output=True,
+                              cwd=ROOT, timeout=120)
+
+    for args, message in [(["--profile"], b"--profile needs"), (["--set", str(tmp_path)], b"--set is scored"),
+                          (["--profile", "--set", str(tmp_path / "nope")], b"not found"),
+                          (["--cross-tune", "--decorte", str(ROOT / "README.md")], b"two or more")]:
+        result = run(*args)
+        assert result.returncode == 2 and message in result.stderr and b"Traceback" not in result.stderr, args
