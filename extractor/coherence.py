@@ -32,6 +32,7 @@ from extractor.label_index import LabelIndex
 from extractor.linking import sentence_spans
 from extractor.mentions import PhraseIndex
 from extractor.profile import ConceptMatch
+from models.encoders import Encoder
 from models.nlp import normalised_doc
 
 _WORD = re.compile(r"[^\W\d_]{2,}|[A-Za-z]+[+#]+")
@@ -60,7 +61,7 @@ class Fit:
     method: str
     score: float            # the link's own confidence (label similarity, or the phrase match's)
     ambiguity: float        # log2 of the number of concepts whose labels have all the evidence's words
-    sentence: float | None = None  # best (rescaled) cosine of an evidence's line and the concept; None: no vector
+    sentence: float = 0.0   # best (rescaled) cosine of an evidence's line and the concept
     unknown: int = 0        # words of the evidence that no taxonomy label has
     anchors: float | None = None  # mean similarity to the document's specific concepts (``SPECIFIC``); None: none
 
@@ -72,10 +73,8 @@ class Fit:
     @property
     def support(self) -> float:
         """How well the concept fits its sentence and the rest of the document: the mean of its sentence fit
-        and its closeness to the document's specific concepts, or the one of them that is known (1.0 where
-        neither is: nothing speaks against it)."""
-        known = [x for x in (self.sentence, self.anchors) if x is not None]
-        return sum(known) / len(known) if known else 1.0
+        and its closeness to the document's specific concepts (the sentence fit alone where there are none)."""
+        return self.sentence if self.anchors is None else (self.sentence + self.anchors) / 2
 
     def kept(self, link_threshold: float) -> bool:
         """Whether the concept stays in the profile; ``link_threshold``: the reader's least link score."""
@@ -140,25 +139,26 @@ class SenseCheck:
         unrelated = self._unrelated[id(index)]
         return lambda x: (x - unrelated) / (1.0 - unrelated)
 
-    def keep(self, text: str, language: str, matches: list[ConceptMatch], index: LabelIndex,
+    def keep(self, text: str, language: str, matches: list[ConceptMatch], encoder: Encoder, index: LabelIndex,
              link_threshold: float, known: dict[str, np.ndarray]) -> list[ConceptMatch]:
         """The matches that fit their sentence and document (``Fit.kept``), in their order."""
-        fits = self.fits(text, language, matches, index, known)
+        fits = self.fits(text, language, matches, encoder, index, known)
         return [match for match, fit in zip(matches, fits) if fit.kept(link_threshold)]
 
-    def fits(self, text: str, language: str, matches: list[ConceptMatch], index: LabelIndex,
+    def fits(self, text: str, language: str, matches: list[ConceptMatch], encoder: Encoder, index: LabelIndex,
              known: dict[str, np.ndarray]) -> list[Fit]:
-        """Each match's fit; ``index`` holds the concepts in the space of the model that embedded the text
-        (descriptions, or labels); ``known``: vectors of the text's candidate phrases, by text."""
+        """Each match's fit; ``index`` holds the concepts in ``encoder``'s space (descriptions, or labels);
+        ``known``: vectors by text (the candidate phrases'; lines it lacks are embedded and added)."""
         if not matches:
             return []
         spans = sentence_spans(text)
         lines = [text[start:end] for start, end in spans]
-        # The lines with a vector (every candidate phrase's); one-word lines and headings have none, and are not
-        # embedded here (one more model call per CV).
-        rows = [sorted({i for ev in m.evidence for i, (s, e) in enumerate(spans) if s <= ev.start < e
-                        and lines[i] in known}) for m in matches]
+        rows = [sorted({i for ev in m.evidence for i, (s, e) in enumerate(spans) if s <= ev.start < e})
+                for m in matches]
         needed = sorted({i for found in rows for i in found})
+        missing = sorted({lines[i] for i in needed} - known.keys())
+        if missing:  # lines with a skill that no candidate phrase covers (one word, headings): usually none or one
+            known.update(zip(missing, encoder.encode(missing)))
         uris = [m.uri for m in matches]
         by_sentence = np.zeros((len(spans), len(uris)), dtype=np.float32)
         if needed:
@@ -174,6 +174,6 @@ class SenseCheck:
             fits.append(Fit(
                 uri=match.uri, method=match.method, score=match.confidence, ambiguity=ambiguity[column],
                 unknown=min(self.spread.unknown(ev.text, language) for ev in match.evidence),
-                sentence=float(max(by_sentence[i, column] for i in rows[column])) if rows[column] else None,
+                sentence=float(max(by_sentence[i, column] for i in rows[column])) if rows[column] else 0.0,
                 anchors=float(np.mean(between[column, others])) if others else None))
         return fits

@@ -59,7 +59,7 @@ class CompetenceExtractor:
         vectors = reader.encoder.encode([c.text for c in candidates])
         skills = self._skills(text, sections, mentions, candidates, vectors, reader)
         # The word-sense check compares each skill with its line: the candidates' vectors are reused.
-        skills = self._sense.keep(text, language, skills, self.r.sense_index(reader),
+        skills = self._sense.keep(text, language, skills, reader.encoder, self.r.sense_index(reader),
                                   reader.skill_threshold, {c.text: v for c, v in zip(candidates, vectors)})
         occupations = self._occupations(text, sections, mentions, candidates, vectors, reader)
         return CompetenceProfile(
