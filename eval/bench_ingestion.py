@@ -21,6 +21,8 @@ from pathlib import Path
 
 import psutil
 
+from eval.cpu_time import cpu_seconds
+
 LEXICON = Path(__file__).resolve().parent.parent / "taxonomy" / "lexicon"
 MUNICIPALITIES = ["Stockholm", "Göteborg", "Malmö", "Uppsala", "Örebro", "Västerås", "Linköping", "Umeå", "Gävle",
                   "Luleå", "Karlstad", "Växjö", "Sundsvall", "Borås", "Eskilstuna", "Jönköping"]
@@ -66,17 +68,6 @@ def synthetic_jobtech(count: int, seed: int = 12) -> list[dict]:
     return ads
 
 
-def _cpu_seconds(processes: list[psutil.Process]) -> float:
-    total = 0.0
-    for process in processes:
-        try:
-            times = process.cpu_times()
-            total += times.user + times.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
-
-
 def run_setting(feed: Path, workers: int, batch: int) -> dict:
     """Import ``feed`` into a fresh store through a pool of ``workers`` (0: in this process)."""
     from core.settings import get_settings
@@ -96,11 +87,11 @@ def run_setting(feed: Path, workers: int, batch: int) -> dict:
             startup = time.perf_counter() - started
             me = psutil.Process()
             processes = [me] + [psutil.Process(pid) for pid in (pool.worker_pids() if pool else [])]
-            cpu_before, load_before = _cpu_seconds(processes), os.getloadavg()[0]
+            cpu_before, load_before = cpu_seconds(processes), os.getloadavg()[0]
             started = time.perf_counter()
             report = import_ads(service, JobTechFile(feed), pool=pool, batch=batch)
             wall = time.perf_counter() - started
-            cpu = _cpu_seconds(processes) - cpu_before
+            cpu = cpu_seconds(processes) - cpu_before
             worker_rss = [p.memory_info().rss for p in processes[1:]]
         finally:
             if pool is not None:

@@ -137,19 +137,12 @@ def _server_cpu(service) -> Callable[[], float]:  # noqa: ANN001
     import psutil
     from sqlalchemy import text
 
+    from eval.cpu_time import cpu_seconds
+
     with service.store.engine.connect() as conn:
         postmaster = psutil.Process(int(conn.execute(text("SELECT pg_backend_pid()")).scalar())).parent()
 
-    def used() -> float:
-        total = 0.0
-        for process in postmaster.children():
-            try:
-                times = process.cpu_times()
-                total += times.user + times.system
-            except psutil.Error:
-                pass
-        return total
-    return used
+    return lambda: cpu_seconds(postmaster.children())
 
 
 def _timed(service, profiles: list, cpu: list[float] | None = None, **filters) -> list[float]:  # noqa: ANN001
