@@ -49,8 +49,8 @@ class LexicalIndex:
             self.bm25 = bm25s.BM25()
             self.bm25.index([doc or [""] for doc in corpus], show_progress=False)
 
-    def search(self, text: str, language: str, k: int, allowed: list[int] | None = None,
-               exclude: int | None = None) -> list[tuple[int, float]]:
+    def search(self, text: str, language: str, k: int,
+               allowed: list[int] | None = None) -> list[tuple[int, float]]:
         if self.bm25 is None or k <= 0:
             return []
         query = [t for t in dict.fromkeys(tokens(text, language)) if t in self.bm25.vocab_dict]
@@ -60,8 +60,6 @@ class LexicalIndex:
         mask = scores > 0
         if allowed is not None:
             mask &= np.isin(self.ids, np.asarray(allowed, dtype=np.int64))
-        if exclude is not None:
-            mask &= self.ids != exclude
         candidates = np.flatnonzero(mask)
         best = candidates[np.argsort(-scores[candidates], kind="stable")[:k]]
         return [(int(self.ids[i]), float(scores[i])) for i in best]
@@ -85,8 +83,8 @@ class LexicalCollection:
                 log.info("%s lexical index: %d documents", self.collection, len(self._index.ids))
             return self._index
 
-    def search(self, text: str, language: str, k: int, where: SearchFilter | None = None,
-               exclude: int | None = None) -> list[tuple[int, float]]:
+    def search(self, text: str, language: str, k: int,
+               where: SearchFilter | None = None) -> list[tuple[int, float]]:
         allowed = (self.store.filtered_ids(self.collection, where.kind, where.municipality, where.municipalities)
                    if where else None)
-        return self.index().search(text, language, k, allowed, exclude)
+        return self.index().search(text, language, k, allowed)
