@@ -18,7 +18,7 @@ from index.collections import IndexedCollection
 from index.pgvector_collection import PgVectorCollection
 from index.search_types import VectorSearch
 from store.database import Store
-from store.records import Collection
+from store.records import VectorCollection
 
 
 def backend_name(settings: Settings) -> str:
@@ -27,7 +27,7 @@ def backend_name(settings: Settings) -> str:
     return "pgvector" if settings.store_url.startswith(("postgresql", "pgserver")) else "faiss"
 
 
-def open_collection(settings: Settings, store: Store, collection: Collection, dim: int,
+def open_collection(settings: Settings, store: Store, collection: VectorCollection, dim: int,
                     model_slug: str) -> VectorSearch:
     """The index of one collection on the configured back-end."""
     if backend_name(settings) == "pgvector":

@@ -1,8 +1,9 @@
 """Hybrid retrieval: three channels over one collection (ads or CVs), fused by reciprocal rank before re-ranking.
 
-- ``concept``: the FAISS index of concept vectors (index.cards): competences in one language-independent space.
+- ``concept``: the index of concept vectors (index.cards; FAISS or pgvector): competences in one
+  language-independent space.
 - ``lexical``: BM25 over the masked texts (index.lexical).
-- ``text``: the FAISS index of whole-text vectors (the collection ``ads_text`` / ``cvs_text``): the masked text
+- ``text``: the index of whole-text vectors (same back-end) (the collection ``ads_text`` / ``cvs_text``): the masked text
   embedded by the multilingual model (MATCHA_MODEL_SV, multilingual-e5-small by default), so a Swedish CV and an
   English ad meet.
 Each channel returns its ``retrieve`` best (filters applied inside the search); the union is ranked by

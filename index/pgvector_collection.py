@@ -25,8 +25,8 @@ from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from index.search_types import SearchFilter, candidates, exact_rerank
-from store.database import Store, meta_table, municipality_key
-from store.records import Collection
+from store.database import VECTOR_COLUMNS, Store, meta_table, municipality_key
+from store.records import VectorCollection
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +45,14 @@ class PgVectorUnavailable(RuntimeError):
 class PgVectorCollection:
     backend = "pgvector"
 
-    def __init__(self, store: Store, collection: Collection, dim: int, ef_search: int = 100) -> None:
+    def __init__(self, store: Store, collection: VectorCollection, dim: int, ef_search: int = 100) -> None:
         if store.engine.dialect.name != "postgresql":
             raise ValueError("the pgvector back-end needs a PostgreSQL store")
         self.store, self.collection, self.dim, self.ef_search = store, collection, dim, ef_search
-        self.table = f"{collection}_embeddings"  # collection is 'ads' or 'cvs': safe to format into SQL
+        # The documents' table and the column of this collection's vectors (concept vectors of ads or CVs, or
+        # their whole-text vectors): names from VECTOR_COLUMNS, safe to format into SQL.
+        self.base, self.column = VECTOR_COLUMNS[collection]
+        self.table = f"{collection}_embeddings"
         self.hnsw = f"{self.table}_hnsw"
         self.lock_key = zlib.crc32(self.table.encode())
         self.meta_key = f"embedded:{collection}"
@@ -81,7 +84,7 @@ class PgVectorCollection:
                 conn.execute(text(f"DROP TABLE {t}"))
                 conn.execute(meta_table.delete().where(meta_table.c.key == self.meta_key))
             conn.execute(text(
-                f"CREATE TABLE IF NOT EXISTS {t} (id integer PRIMARY KEY REFERENCES {self.collection}(id) "
+                f"CREATE TABLE IF NOT EXISTS {t} (id integer PRIMARY KEY REFERENCES {self.base}(id) "
                 "ON DELETE CASCADE, version integer NOT NULL, kind varchar(20) NOT NULL DEFAULT '', "
                 f"municipality_key varchar(100) NOT NULL DEFAULT '', embedding halfvec({self.dim}) NOT NULL)"))
             conn.execute(text(f"CREATE INDEX IF NOT EXISTS {t}_municipality ON {t} (municipality_key)"))
@@ -92,8 +95,8 @@ class PgVectorCollection:
     # -- keeping in step with the store -------------------------------------------------------------------------
     def _generations(self, conn) -> tuple[int, int]:  # noqa: ANN001
         rows = dict(conn.execute(meta_table.select().where(
-            meta_table.c.key.in_([f"generation:{self.collection}", self.meta_key]))).all())
-        return int(rows.get(f"generation:{self.collection}", 0)), int(rows.get(self.meta_key, -1))
+            meta_table.c.key.in_([f"generation:{self.base}", self.meta_key]))).all())
+        return int(rows.get(f"generation:{self.base}", 0)), int(rows.get(self.meta_key, -1))
 
     def sync(self) -> bool:
         """Copy the rows added or changed since the last sync (any process's); True if it did anything."""
@@ -103,22 +106,23 @@ class PgVectorCollection:
         if generation == done:
             return False
         started = time.perf_counter()
-        t, kind = self.table, "d.kind" if self.collection == "ads" else "''"
+        t, kind = self.table, "d.kind" if self.base == "ads" else "''"
         with self.store.engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": self.lock_key})
             generation, done = self._generations(conn)
             if generation == done:  # another process did it meanwhile
                 return False
             empty = not conn.execute(text(f"SELECT EXISTS (SELECT 1 FROM {t})")).scalar()
-            bulk = empty and (conn.execute(text(f"SELECT count(*) FROM {self.collection}")).scalar() or 0) >= BULK_ROWS
+            bulk = empty and (conn.execute(text(f"SELECT count(*) FROM {self.base}")).scalar() or 0) >= BULK_ROWS
             if bulk:  # nobody can be reading an empty index: build it once, after the copy
                 conn.execute(text(f"DROP INDEX IF EXISTS {self.hnsw}"))
             else:
                 self._create_hnsw(conn)
             if not empty:
                 conn.execute(text(f"CREATE TEMP TABLE IF NOT EXISTS staged (LIKE {t}) ON COMMIT DROP"))
-            stale = text(f"SELECT d.id, d.version, {kind}, d.municipality_key, d.vector FROM {self.collection} d "
+            stale = text(f"SELECT d.id, d.version, {kind}, d.municipality_key, d.{self.column} FROM {self.base} d "
                          f"LEFT JOIN {t} e ON e.id = d.id WHERE (e.id IS NULL OR e.version <> d.version) "
+                         f"AND d.{self.column} IS NOT NULL "
                          "AND d.id > :after ORDER BY d.id LIMIT :n")
             after, copied = 0, 0
             raw = conn.connection.driver_connection
@@ -172,7 +176,7 @@ class PgVectorCollection:
             return []
         n = candidates(k)  # re-scored exactly
         clauses, params = [], {"q": _literal(vector), "n": n}
-        if where and where.kind and self.collection == "ads":
+        if where and where.kind and self.base == "ads":
             clauses.append("kind = :kind")
             params["kind"] = where.kind
         if where and where.municipality:
@@ -186,7 +190,7 @@ class PgVectorCollection:
 
         def query(order: str) -> Any:
             return text(f"WITH hits AS MATERIALIZED (SELECT id FROM {self.table} {condition} ORDER BY {order} "
-                        f"LIMIT :n) SELECT h.id, d.vector FROM hits h JOIN {self.collection} d ON d.id = h.id")
+                        f"LIMIT :n) SELECT h.id, d.{self.column} FROM hits h JOIN {self.base} d ON d.id = h.id")
 
         with self.store.engine.begin() as conn:
             iterative = "relaxed_order" if clauses and self.iterative_scan else "off"

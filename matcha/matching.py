@@ -18,7 +18,6 @@ from extractor.profile import CompetenceProfile
 from extractor.resources import Resources, load_resources
 from index.cards import ConceptVectors, card_vector, cv_card
 from index.backends import open_collection
-from index.collections import IndexedCollection
 from index.explain import Candidate, Match, explain
 from index.hybrid import HybridRetriever, Pool, Query, embed_text
 from index.lexical import LexicalCollection
@@ -50,13 +49,11 @@ class MatchingService:
         model = model_slug(self.settings.model, 40)
         self.collections = {name: open_collection(self.settings, self.store, name, self.concepts.dim, model)
                             for name in ("ads", "cvs")}
-        # Whole-text vectors (the masked text embedded by the multilingual model: DocumentReader.text_vector):
-        # FAISS indexes over the store's text_vector column, whichever back-end holds the concept vectors.
+        # Whole-text vectors (the masked text embedded by the multilingual model: DocumentReader.text_vector),
+        # on the same back-end as the concept vectors: shared by every process on PostgreSQL.
         text_model, text_dim = model_slug(self.reader.text_encoder.name, 40), self.reader.text_encoder.dim
         for name in ("ads_text", "cvs_text"):
-            self.collections[name] = IndexedCollection(
-                self.store, name, self.settings.index_dir / f"{name}-{text_model}.npz",  # type: ignore[arg-type]
-                text_dim, self.settings.index_exact_limit, self.settings.index_target_recall)
+            self.collections[name] = open_collection(self.settings, self.store, name, text_dim, text_model)
         self.lexical = {name: LexicalCollection(self.store, name) for name in ("ads", "cvs")}
         self.retrievers = {name: HybridRetriever(self.collections[name], self.lexical[name],
                                                  self.collections[f"{name}_text"], self.settings.ranking)

@@ -86,11 +86,15 @@ def test_matching_flow_on_postgresql(resources, pg_url, tmp_path):
     from store.users import Users
 
     service = _service(resources, pg_url, tmp_path)
-    assert {service.collections[c].backend for c in ("ads", "cvs")} == {"pgvector"}
-    assert {service.collections[c].backend for c in ("ads_text", "cvs_text")} == {"faiss"}  # text vectors
+    assert {service.collections[c].backend for c in ("ads", "cvs", "ads_text", "cvs_text")} == {"pgvector"}
     ids = service.add_ads([AdIn(title="Svetsare", municipality="Örebro", text="Krav:\n- MIG/MAG-svetsning"),
                            AdIn(title="Kock", municipality="Umeå", kind="traineeship", text="Krav:\n- Matlagning")])
     cv_id = service.add_cv(text=SWEDISH_CV, municipality="Örebro")
+    # the whole-text channel lives in PostgreSQL too (no per-process FAISS copy): both ads, the welder first
+    text_vector = np.frombuffer(service.reader.text_vector(SWEDISH_CV), dtype=np.float32)
+    text_hits = service.collections["ads_text"].search(text_vector, 2)
+    assert [i for i, _ in text_hits] == ids and len(service.collections["cvs_text"]) == 1
+    assert not list((tmp_path / "indexes").glob("*.npz"))
     matches = service.match(cv=service.get_cv(cv_id), k=2)
     assert matches[0].ad_id == ids[0] and matches[0].explanation.matched_skills
     assert [m.ad_id for m in service.match(cv=service.get_cv(cv_id), k=2, municipality="ÖREBRO")] == [ids[0]]
