@@ -291,6 +291,7 @@ def bench_size(size: int, queries: int, resources, scratch: Path, backend: str =
               "recall@10": round(recall, 4), "filtered_recall@10": round(filtered_recall, 4),
               "cpu_ms_per_match": round(cpu[0], 1), "filtered_cpu_ms_per_match": round(cpu[1], 1),
               "region_kind_cpu_ms_per_match": round(cpu[2], 1),
+              "search_strategies": dict(getattr(collection, "strategies", {})),  # pgvector: graph or exact
               "load_average": round(os.getloadavg()[0], 1)}  # other work on the machine inflates latencies
     del service, collection
     gc.collect()
