@@ -4,7 +4,8 @@ Builds stores and indexes of synthetic ads made from the taxonomy (each ad: an E
 nice-to-have skills drawn from the skills nearest that occupation, a municipality, a kind, sometimes a language
 level and a driving licence), in a scratch folder, through the same code as real ads from the card on (card ->
 vector -> store -> index). Prints, per size: build time, bytes per ad (index and store), match latency p50/p99 for
-top-10 on one CV (retrieval + re-ranking + explanations; the CV's extraction is done once, before timing), the same
+top-10 for stored CVs (retrieval + re-ranking + explanations; the CVs are extracted, embedded and stored before
+timing, as participants' CVs are; each ad's whole-text vector is a stand-in, see ``SyntheticAds``), the same
 with a municipality filter and with a kind + region filter, recall@10 of the index against exact search (unfiltered and
 filtered), the bench's peak memory and that of a fresh service process holding the index. ``backend``: ``faiss``
 (SQLite store) or ``pgvector`` (a local PostgreSQL with pgvector, ``store/pgserver.py``)."""
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -56,6 +58,12 @@ class SyntheticAds:
         _, nearest = index.search(self.concepts.get(occupations), neighbours)
         self.occupations = occupations
         self.skills_of = {o: [skills[i] for i in row] for o, row in zip(occupations, nearest)}
+        # A stand-in for each ad's whole-text vector (embedding a million texts with the text model would take
+        # days of CPU here): its concept vector mapped by a fixed random projection into the text model's space,
+        # plus noise, so the text index holds vectors as clustered as the ads, of the real size.
+        text_dim = service.reader.text_encoder.dim
+        self.text_projection = np.random.default_rng(seed + 1).normal(size=(self.concepts.dim, text_dim))
+        self.text_projection /= np.sqrt(self.concepts.dim)
 
     def _label(self, uri: str) -> str:
         concept = self.taxonomy.concepts[uri]
@@ -111,11 +119,17 @@ class SyntheticAds:
         for _ in range(n):
             profile, title, municipality = self.profile(as_ad=True)
             card = ad_card(profile)
+            vector = card_vector(card, self.concepts)
             rows.append({"title": title, "employer": "Synthetic AB", "municipality": municipality,
                          "kind": "traineeship" if self.rng.random() < 0.2 else "job",
                          "profile": profile.model_dump_json(), "card": card.model_dump_json(),
-                         "vector": encode_vector(card_vector(card, self.concepts))})
+                         "vector": encode_vector(vector), "text_vector": encode_vector(self.text_vector(vector))})
         return rows
+
+    def text_vector(self, vector: np.ndarray) -> np.ndarray:
+        mapped = vector @ self.text_projection + self.rng.normal(scale=0.25 / np.sqrt(len(vector)),
+                                                                 size=self.text_projection.shape[1])
+        return (mapped / np.linalg.norm(mapped)).astype(np.float32)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -145,18 +159,18 @@ def _server_cpu(service) -> Callable[[], float]:  # noqa: ANN001
     return lambda: cpu_seconds(postmaster.children())
 
 
-def _timed(service, profiles: list, cpu: list[float] | None = None, **filters) -> list[float]:  # noqa: ANN001
+def _timed(service, cvs: list, cpu: list[float] | None = None, **filters) -> list[float]:  # noqa: ANN001
     """Wall-clock ms per match; ``cpu`` gets the CPU ms per match, this process's and the database server's,
     which other work on the machine does not inflate as it does wall-clock time."""
     latencies, server = [], _server_cpu(service)
     cpu_started, server_started = time.process_time(), server()
-    for n, profile in enumerate(profiles):
+    for n, cv in enumerate(cvs):
         chosen = {key: value(n) if callable(value) else value for key, value in filters.items()}
         t = time.perf_counter()
-        service.match(profile=profile, k=10, **chosen)
+        service.match(cv=cv, k=10, **chosen)
         latencies.append((time.perf_counter() - t) * 1000)
     if cpu is not None:
-        cpu.append((time.process_time() - cpu_started + server() - server_started) * 1000 / len(profiles))
+        cpu.append((time.process_time() - cpu_started + server() - server_started) * 1000 / len(cvs))
     return latencies
 
 
@@ -205,19 +219,20 @@ def probe_service(queries: int) -> dict:
     started = time.perf_counter()
     service = MatchingService()
     loaded = time.perf_counter() - started
-    synthetic = SyntheticAds(service, seed=11)
-    for n in range(queries):
-        service.match(profile=synthetic.profile(as_ad=False)[0], k=10,
-                      municipality=MUNICIPALITIES[n % len(MUNICIPALITIES)] if n % 2 else None)
+    cvs = service.get_cvs(sorted(service.store.versions("cvs"))[:queries])  # the bench's stored query CVs
+    for n, cv in enumerate(cvs.values()):
+        service.match(cv=cv, k=10, municipality=MUNICIPALITIES[n % len(MUNICIPALITIES)] if n % 2 else None)
     return {"service_start_s": round(loaded, 1), "service_peak_rss_mb": round(_peak_rss_mb())}
 
 
-def _recall(service, profiles: list, where: list) -> tuple[float, float]:  # noqa: ANN001
-    """Recall@10 of the index against exact search over the store's vectors, unfiltered and filtered."""
-    collection = service.collections["ads"]
-    ids, vectors, _ = service.store.vectors("ads", sorted(service.store.versions("ads")), service.concepts.dim)
+def _recall(service, name: str, cv_ids: list[int], where: list) -> tuple[float, float]:  # noqa: ANN001
+    """Recall@10 of one index (``ads``: concept vectors, ``ads_text``: whole-text vectors) against exact search over
+    the store's vectors, for the stored CVs' vectors of that kind, unfiltered and filtered."""
+    collection = service.collections[name]
+    dim = service.concepts.dim if name == "ads" else service.reader.text_encoder.dim
+    ids, vectors, _ = service.store.vectors(name, sorted(service.store.versions(name)), dim)
     ids = np.array(ids, dtype=np.int64)
-    query_vectors = np.stack([service._vector(cv_card(p), p.text) for p in profiles]).astype(np.float32)
+    query_vectors = service.store.vectors(name.replace("ads", "cvs"), cv_ids, dim)[1]  # type: ignore[arg-type]
 
     def found(rows: list[list[tuple[int, float]]]) -> np.ndarray:
         return np.array([[i for i, _ in row] + [-1] * (10 - len(row)) for row in rows])
@@ -262,33 +277,48 @@ def bench_size(size: int, queries: int, resources, scratch: Path, backend: str =
             pending.result()
     stored = time.perf_counter() - started
     service.collections["ads"].sync()
+    concept_built = time.perf_counter() - started
+    service.collections["ads_text"].sync()  # the whole-text vectors' index
     build = time.perf_counter() - started
     collection = service.collections["ads"]
-    index_bytes = collection.size_bytes()
+    text_index_bytes = service.collections["ads_text"].size_bytes()
+    index_bytes = collection.size_bytes() + text_index_bytes
     store_bytes = _store_bytes(service, settings, backend)
     if backend == "pgvector":
         store_bytes -= index_bytes  # the database holds both
 
-    # Queries: the two example CVs (extracted once, not timed) and synthetic CVs.
+    # Queries: the two example CVs and synthetic CVs.
     profiles = [service.cv_profile(data=p.read_bytes())[0] for p in sorted(EXAMPLES.glob("cv_*.txt"))]
     profiles += [synthetic.profile(as_ad=False)[0] for _ in range(max(0, queries - len(profiles)))]
-    _timed(service, profiles[:5])  # warm-up
+    # Stored as participants' CVs are (vectors made once, not timed): a match reads them. Their whole-text vectors
+    # are stand-ins made as the ads' are, so that queries and ads lie in one space.
+    cv_ids = []
+    for profile in profiles:
+        extracted = service.reader.from_profile("cv", profile, cv_card(profile), {})
+        stand_in = synthetic.text_vector(np.frombuffer(extracted.vector, dtype=np.float32))
+        cv_ids.append(service.store_cv(replace(extracted, text_vector=encode_vector(stand_in))))
+    cvs = [service.get_cv(i) for i in cv_ids]
+    _timed(service, cvs[:5])  # warm-up
     place = lambda n: MUNICIPALITIES[n % len(MUNICIPALITIES)]  # noqa: E731
     cpu: list[float] = []
-    latencies = _timed(service, profiles, cpu)
-    by_place = _timed(service, profiles, cpu, municipality=place)
-    by_region = _timed(service, profiles[:100], cpu, kind="job", region="Stockholms län")
-    recall, filtered_recall = _recall(service, profiles, [SearchFilter(municipality=place(n))
-                                                          for n in range(len(profiles))])
+    latencies = _timed(service, cvs, cpu)
+    by_place = _timed(service, cvs, cpu, municipality=place)
+    by_region = _timed(service, cvs[:100], cpu, kind="job", region="Stockholms län")
+    places = [SearchFilter(municipality=place(n)) for n in range(len(cvs))]
+    recall, filtered_recall = _recall(service, "ads", cv_ids, places)
+    text_recall, text_filtered_recall = _recall(service, "ads_text", cv_ids, places)
     faiss_index = getattr(collection, "index", None)
     result = {"ads": size, "backend": backend, "reused": reuse, "index": getattr(faiss_index, "kind", "hnsw"),
               "nprobe": getattr(faiss_index, "nprobe", None),
+              "text_nprobe": getattr(getattr(service.collections["ads_text"], "index", None), "nprobe", None),
               "build_s": round(build, 1), "store_s": round(stored, 1), "index_s": round(build - stored, 1),
+              "text_index_s": round(build - concept_built, 1), "text_index_bytes": text_index_bytes,
               "bytes_per_ad": round((index_bytes + store_bytes) / size),
               "index_bytes": index_bytes, "index_bytes_per_ad": round(index_bytes / size),
               "store_bytes_per_ad": round(store_bytes / size), "queries": len(latencies),
               **_figures("", latencies), **_figures("filtered_", by_place), **_figures("region_kind_", by_region),
               "recall@10": round(recall, 4), "filtered_recall@10": round(filtered_recall, 4),
+              "text_recall@10": round(text_recall, 4), "text_filtered_recall@10": round(text_filtered_recall, 4),
               "cpu_ms_per_match": round(cpu[0], 1), "filtered_cpu_ms_per_match": round(cpu[1], 1),
               "region_kind_cpu_ms_per_match": round(cpu[2], 1),
               "search_strategies": dict(getattr(collection, "strategies", {})),  # pgvector: graph or exact

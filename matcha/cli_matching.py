@@ -234,6 +234,15 @@ def loadtest(users: list[int] = typer.Option([8, 32], "--users", "--workers",
         raise typer.Exit(1)
 
 
+def text_vectors() -> None:
+    """Give every stored ad and CV without a whole-text vector (stored before hybrid matching) one, with progress;
+    the service does this at start only when a collection lacks at most 2,000."""
+    from matcha.matching import MatchingService
+
+    service = MatchingService(backfill=False)
+    typer.echo(f"whole-text vectors added to {service.backfill_text_vectors(progress=True)} documents")
+
+
 def register(app: typer.Typer) -> None:
     from matcha.cli_ingestion import register_ingestion
 
@@ -246,3 +255,4 @@ def register(app: typer.Typer) -> None:
     app.command()(bench)
     app.command()(serve)
     app.command()(loadtest)
+    app.command("text-vectors")(text_vectors)

@@ -103,14 +103,15 @@ class DocumentReader:
     def text_vector(self, text: str) -> bytes:
         return encode_vector(embed_text(self.text_encoder, text))
 
-    def _result(self, kind: DocumentKind, profile: CompetenceProfile, card: MatchCard,
-                contact: dict[str, str | None] | None = None) -> Extracted:
+    def from_profile(self, kind: DocumentKind, profile: CompetenceProfile, card: MatchCard,
+                     contact: dict[str, str | None] | None = None) -> Extracted:
+        """What the store keeps of a profile already extracted: its card, vector and whole-text vector."""
         return Extracted(kind, profile.model_dump_json(), card.model_dump_json(),
                          encode_vector(self.vector(card, profile.text)), contact, self.text_vector(profile.text))
 
     def ad(self, ad: AdIn) -> Extracted:
         profile = self.extractor.extract_text(ad_text(ad))
-        return self._result("ad", profile, ad_card(profile))
+        return self.from_profile("ad", profile, ad_card(profile))
 
     def cv_text(self, data: bytes | None = None, text: str | None = None) -> str:
         if text is not None:
@@ -124,7 +125,7 @@ class DocumentReader:
         masked = mask_personal_details(self.cv_text(data, text))
         profile = self.extractor.extract_text(masked.text)
         contact = {"name": masked.contact.name, "email": masked.contact.email, "phone": masked.contact.phone}
-        return self._result("cv", profile, cv_card(profile), contact)
+        return self.from_profile("cv", profile, cv_card(profile), contact)
 
     def read(self, job: ExtractionJob) -> Extracted:
         if job.kind == "ad":

@@ -12,6 +12,7 @@ import threading
 from typing import Iterable
 
 import numpy as np
+from tqdm import tqdm
 
 from extractor.errors import InputError
 from extractor.profile import CompetenceProfile
@@ -32,10 +33,12 @@ from store.records import Ad, AdIn, Cv, MatchCard
 from matcha.document_reader import DocumentReader, Extracted, ad_row, ad_text  # noqa: F401 - ad_text: callers import it here
 
 log = logging.getLogger(__name__)
+BACKFILL_AT_START = 2_000  # documents without a whole-text vector given one at start; more: `matcha text-vectors`
 
 
 class MatchingService:
-    def __init__(self, settings: Settings | None = None, resources: Resources | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, resources: Resources | None = None,
+                 backfill: bool = True) -> None:
         self.settings = settings or get_settings()
         self.resources = resources or load_resources(self.settings)
         # Extraction runs one document at a time (spaCy and the model are CPU-bound and not shared across
@@ -59,19 +62,31 @@ class MatchingService:
                                                  self.collections[f"{name}_text"], self.settings.ranking)
                            for name in ("ads", "cvs")}
         self.specificity = CollectionSpecificity(self.store)
-        self._backfill_text_vectors()
+        if backfill:
+            self.backfill_text_vectors(limit=BACKFILL_AT_START)
 
-    def _backfill_text_vectors(self) -> None:
-        """Documents stored before hybrid matching get their whole-text vector (once)."""
+    def backfill_text_vectors(self, limit: int | None = None, progress: bool = False) -> int:
+        """Give documents stored before hybrid matching their whole-text vector; the number given. With ``limit``
+        (at start), a collection with more documents lacking one is left for ``matcha text-vectors`` (embedding
+        takes about 0.1 CPU-s a document) and their text channel is empty meanwhile."""
+        done = 0
         for name in ("ads", "cvs"):
-            missing = sorted(set(self.store.versions(name)) - set(self.store.versions(f"{name}_text")))
-            for start in range(0, len(missing), 200):
-                for row in self.store.get_many(name, missing[start:start + 200]):
-                    text = json.loads(row["profile"]).get("text", "")
-                    self.store.update(name, row["id"], {"text_vector": self.reader.text_vector(text)})
+            missing = self.store.ids_without(f"{name}_text")  # type: ignore[arg-type]
+            if limit is not None and len(missing) > limit:
+                log.warning("%s: %d documents have no whole-text vector, so the text channel of retrieval misses "
+                            "them: run `matcha text-vectors` to add them", name, len(missing))
+                continue
+            with tqdm(total=len(missing), desc=f"text vectors ({name})", unit="doc", disable=not progress) as bar:
+                for start in range(0, len(missing), 200):
+                    for row in self.store.get_many(name, missing[start:start + 200]):
+                        text = json.loads(row["profile"]).get("text", "")
+                        self.store.update(name, row["id"], {"text_vector": self.reader.text_vector(text)})
+                    bar.update(len(missing[start:start + 200]))
             if missing:
                 log.info("%s: whole-text vectors added to %d documents", name, len(missing))
                 self._sync(name)
+                done += len(missing)
+        return done
 
     def _sync(self, name: str) -> None:
         for collection in (name, f"{name}_text"):

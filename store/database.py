@@ -239,6 +239,14 @@ class Store:
             return {int(i): int(v) for i, v in conn.execute(select(table.c.id, table.c.version)
                                                             .where(table.c[column].is_not(None)))}
 
+    def ids_without(self, collection: VectorCollection) -> list[int]:
+        """Ids of the documents that have no vector of this collection (yet), in id order."""
+        base, column = VECTOR_COLUMNS[collection]
+        table = TABLES[base]
+        with self.engine.connect() as conn:
+            return [int(i) for (i,) in conn.execute(select(table.c.id).where(table.c[column].is_(None))
+                                                    .order_by(table.c.id))]
+
     def vectors(self, collection: VectorCollection, ids: list[int],
                 dim: int) -> tuple[list[int], np.ndarray, list[int]]:
         """(ids, vectors, versions) of the rows that exist (and have that vector), in chunks (SQL parameter

@@ -125,13 +125,24 @@ def test_similar_cvs_excludes_itself_and_ranks_alike_first(service):
         service.remove_cv(cv_id)
 
 
-def test_a_store_without_text_vectors_gets_them(service, resources):
-    """A store written before hybrid matching (no text_vector) is filled in at start."""
+def test_a_store_without_text_vectors_gets_them(service, resources, monkeypatch, caplog):
+    """A store written before hybrid matching (no text_vector) is filled in at start when few documents lack one;
+    with many, the start does not wait hours for them: it says so, and `matcha text-vectors` fills them in."""
+    import matcha.matching as matching
     from matcha.matching import MatchingService
 
     with service.store.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE ads SET text_vector = NULL")
     assert service.store.versions("ads_text") == {}
+    ads = sorted(service.store.versions("ads"))
+    assert service.store.ids_without("ads_text") == ads and service.store.ids_without("cvs_text") == []
+    monkeypatch.setattr(matching, "BACKFILL_AT_START", len(ads) - 1)
+    many = MatchingService(service.settings, resources)
+    assert many.store.ids_without("ads_text") == ads and "matcha text-vectors" in caplog.text
+    assert many.backfill_text_vectors() == len(ads) and many.store.ids_without("ads_text") == []
+    with service.store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE ads SET text_vector = NULL")
+    monkeypatch.setattr(matching, "BACKFILL_AT_START", len(ads))
     restarted = MatchingService(service.settings, resources)
     assert set(restarted.store.versions("ads_text")) == set(restarted.store.versions("ads"))
     assert len(restarted.collections["ads_text"].index) == len(restarted.store.versions("ads"))
