@@ -196,17 +196,19 @@ def description_entries(taxonomy: Taxonomy, kind: Kind, max_chars: int = 300) ->
 
 def build_label_index(taxonomy: Taxonomy, kind: Kind, encoder: Encoder, cache_dir: Path,
                       languages: tuple[str, ...] = ("en", "sv"), progress: bool = False,
-                      descriptions: bool = False, preferred_languages: tuple[str, ...] = ()) -> LabelIndex:
+                      descriptions: bool = False, preferred_languages: tuple[str, ...] = (),
+                      name: str | None = None) -> LabelIndex:
     """Load the cached label vectors, or embed the labels and cache them (float16 on disk). After an edit of
     the lexicon or taxonomy only labels not seen before are embedded: older caches are read by label text.
     Every label in ``languages``, and the preferred labels in ``preferred_languages`` (a Swedish reader's
     English fallback for concepts without a Swedish label). With ``descriptions``, description entries
-    (language ``desc``) are added."""
+    (language ``desc``) are added. ``name``: the cache's name (default the kind); two indexes of one kind and model
+    with other languages need names of their own, since building one removes the other kind's older caches."""
     entries = [e for e in taxonomy.label_entries(kind)
                if e.lang in languages or (e.preferred and e.lang in preferred_languages)]
     if descriptions:
         entries += description_entries(taxonomy, kind)
-    return _cached_index(entries, kind, encoder, cache_dir, progress,
+    return _cached_index(entries, name or kind, encoder, cache_dir, progress,
                          {"taxonomy": taxonomy.version, "languages": list(languages),
                           "preferred_languages": list(preferred_languages)})
 
