@@ -57,8 +57,19 @@ class Settings(BaseSettings):
         0.2, description="Least weight of each model's ranking when ranking occupations for a job title; above it "
                          "the main model gets the title's English share, MATCHA_MODEL_SV the rest.")
     skill_description_weight: float = Field(
-        0.75, description="Weight of the similarity of a sentence to a skill's description, added to its label "
+        1.25, description="Weight of the similarity of a sentence to a skill's description, added to its label "
                           "similarity when ranking skills for a sentence (0 turns it off).")
+    skill_fusion_model: str = Field(
+        "multilingual-e5-small",
+        description="Second model for ranking skills for a sentence (`rank_skills`, `matcha eval skills`): read "
+                    "against the taxonomy's English skill labels and descriptions, its score fused with the main "
+                    "model's (MATCHA_SKILL_FUSION_WEIGHT). Empty, or the main model: no fusion.")
+    skill_fusion_weight: float = Field(
+        0.75, ge=0.0, le=1.0,
+        description="Weight of MATCHA_SKILL_FUSION_MODEL in skill ranking: score = (1 - w) * main model's score "
+                    "+ w * the second model's (each: label or phrase similarity, description similarity, label "
+                    "bonuses). 0 turns the fusion off (the second model is then not loaded for it); 1 ranks with "
+                    "the second model alone. 0.75: what cross-tuning on the Decorte sets chose both ways.")
     data_dir: Path | None = Field(None, description="Folder of the store (SQLite) and the FAISS indexes; default "
                                                     "HOME. Separate from HOME so that tests and demos can use a "
                                                     "scratch folder with the built taxonomy.")

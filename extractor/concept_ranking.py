@@ -10,12 +10,30 @@ label occurring in the sentence, or by its description) is scored
       label of it)
     + skill_description_weight * cos(sentence, "label. description")
 
+with each model that reads it: all-MiniLM (the main model) and multilingual-e5-small (MATCHA_SKILL_FUSION_MODEL,
+against the English labels and descriptions), which miss different things. The score is (1 - w) * MiniLM's +
+w * e5's (w = skill_fusion_weight, 0.75): a score fusion rather than a rank fusion, so that each model's margin
+counts, over the union of both models' candidates, each model's label and description similarity exact for every
+one of them, its phrase similarity where its own phrase search found the concept (else 0), the label bonuses once.
+e5's similarities are compressed (unrelated texts score about 0.8, against 0.1 for MiniLM), so at w = 0.75 the two
+models' spreads are of one order (0.75 * ~0.2 against 0.25 * ~0.9); rescaling e5's similarities to MiniLM's range instead measured worse (house
+0.400). A model with weight 0 has no say, not even in which skills are candidates: w = 0 ranks exactly as MiniLM
+alone, w = 1 as e5 alone.
+
 A label found in the text is strong evidence but not proof: one-word alternative labels ("data", "languages")
 name many things, so a label match adds to the similarity instead of putting the concept first. The constants
 were tuned on the Decorte validation sets (``../shared``) over a grid; results sit on a plateau around them
 (phrase factor 0.9-0.95, preferred bonus 0.3-0.5, other label 0.1-0.2 of it, description weight 0.75-1.25).
-Honest figures (``matcha eval skills --cross-tune``, ``eval/ranking_tuning.py``): tuned on house alone, tech scores
-RP@5 0.445; tuned on tech alone, house scores 0.368. Expect such figures on unseen data.
+Honest figures (``matcha eval skills --cross-tune``, ``eval/ranking_tuning.py``; constants and fusion weight tuned
+on one set, RP@5 on the other):
+
+    ranking            tuned on house -> tech   tuned on tech -> house
+    all-MiniLM alone   0.445                    0.368
+    e5 alone           0.433                    0.404
+    fusion             0.460 (w 0.75)           0.425 (w 0.75)
+
+Both directions chose w = 0.75 and description weight 1.25, the shipped values. Expect such figures on unseen
+data.
 
 Occupations. Each occupation scores its best label similarity (a label found in the title puts it first), plus
 occupation_description_weight * its description similarity; plural titles are also tried in the singular.
@@ -31,7 +49,7 @@ from extractor.facts import LANGUAGE_NAME_CODES
 from extractor.language import detect_language, english_share
 from extractor.linking import Candidate, candidate_phrases, word_windows
 from extractor.mentions import Mention
-from extractor.resources import Resources
+from extractor.resources import Resources, SkillModel
 from extractor.label_index import DESCRIPTION, ConceptHit, LabelIndex
 from taxonomy.sources.registry_packages import singular_words as singular_title
 
@@ -43,37 +61,65 @@ OTHER_LABEL_BONUS = 0.08
 @dataclass(frozen=True)
 class SkillWeights:
     """The constants of skill ranking (see the module docstring); ``description`` is the settings'
-    skill_description_weight unless given."""
+    skill_description_weight and ``fusion`` their skill_fusion_weight unless given."""
 
     phrase_factor: float = PHRASE_FACTOR
     preferred_bonus: float = PREFERRED_LABEL_BONUS
     other_bonus: float = OTHER_LABEL_BONUS
-    description: float = 0.75
+    description: float = 1.25
+    fusion: float = 0.75
+
+
+@dataclass
+class ModelParts:
+    """One model's parts of the candidates' scores: label similarity of the whole text, best raw phrase
+    similarity (0 where this model's phrase search did not find the skill; 1.0 for a Swedish label found
+    verbatim), similarity of the whole text to the skill's description, and whether this model's searches (or a
+    label found in the text) put the skill among the candidates."""
+
+    label: np.ndarray
+    phrase: np.ndarray
+    description: np.ndarray
+    found: np.ndarray
+
+    def scores(self, w: SkillWeights, bonus: np.ndarray) -> np.ndarray:
+        return np.maximum(self.label, w.phrase_factor * self.phrase) + bonus + w.description * self.description
 
 
 @dataclass
 class SkillCandidates:
-    """One text's candidate skills and the parts of their scores: label similarity of the whole text, best raw
-    phrase similarity (1.0 for a Swedish label found verbatim), whether a preferred / other label occurs in the
-    text, and the similarity of the whole text to the skill's description."""
+    """One text's candidate skills and the parts of their scores: whether a preferred / other label occurs in the
+    text, and each model's similarities (``models``: the main model first, then the fusion model if any)."""
 
     uris: list[str]
     labels: list[str]
-    label: np.ndarray
-    phrase: np.ndarray
     preferred: np.ndarray
     other: np.ndarray
-    description: np.ndarray
+    models: list[ModelParts]
+
+    def _model_weights(self, w: SkillWeights) -> list[float]:
+        if len(self.models) == 1:
+            return [1.0]
+        return [1.0 - w.fusion, w.fusion]
 
     def scores(self, w: SkillWeights) -> np.ndarray:
+        """(1 - fusion) * main model's score + fusion * the second model's; -inf for a candidate that no model
+        with weight found (a model with weight 0 has no say, not even in which skills are candidates)."""
         bonus = np.where(self.preferred, w.preferred_bonus, np.where(self.other, w.other_bonus, 0.0))
-        return (np.maximum(self.label, w.phrase_factor * self.phrase) + bonus
-                + w.description * self.description).astype(np.float32)
+        total = np.zeros(len(self.uris), dtype=np.float32)
+        found = np.zeros(len(self.uris), dtype=bool)
+        for parts, weight in zip(self.models, self._model_weights(w)):
+            if weight > 0:
+                total = total + weight * parts.scores(w, bonus)
+                found |= parts.found
+        return np.where(found, total, -np.inf).astype(np.float32)
 
     def top(self, w: SkillWeights, k: int) -> list[ConceptHit]:
         scores = self.scores(w)
-        order = np.argsort(-scores, kind="stable")[:k]
+        order = [j for j in np.argsort(-scores, kind="stable")[:k] if np.isfinite(scores[j])]
         return [ConceptHit(self.uris[j], float(scores[j]), self.labels[j]) for j in order]
+
+
 _POOL = 6  # candidates per source: k * _POOL from the whole text and its description, 2k per phrase
 
 
@@ -105,6 +151,62 @@ def search_by_language(index: LabelIndex, vectors: np.ndarray, k: int,
     return results
 
 
+class _SkillSearch:
+    """One model's searches for a list of texts (batched: one encode call for the texts, one for all their
+    phrases), and its score parts for any candidates."""
+
+    def __init__(self, model: SkillModel, texts: list[str], languages: list[str], phrases: list[list[Candidate]],
+                 k: int) -> None:
+        self.model, self.languages = model, languages
+        index = model.labels
+        self.whole = model.encoder.encode(texts)
+        flat = [c.text for cands in phrases for c in cands]
+        flat_languages = [lang for lang, cands in zip(languages, phrases) for _ in cands]
+        part_hits = iter(search_by_language(index, model.encoder.encode(flat), 2 * k, flat_languages))
+        self.whole_hits = search_by_language(index, self.whole, k * _POOL, languages)
+        self.described = (model.descriptions.search(self.whole, k=k * _POOL) if model.descriptions is not None
+                          else [[] for _ in texts])
+        self.phrase_score: list[dict[str, float]] = []
+        self.phrase_label: list[dict[str, str]] = []
+        for cands in phrases:
+            scores: dict[str, float] = {}
+            labels: dict[str, str] = {}
+            for _ in cands:
+                for hit in next(part_hits):
+                    if hit.score > scores.get(hit.uri, -1.0):
+                        scores[hit.uri] = hit.score
+                        labels.setdefault(hit.uri, hit.label)
+            self.phrase_score.append(scores)
+            self.phrase_label.append(labels)
+
+    def nominated(self, i: int) -> list[tuple[str, str]]:
+        """Text i's candidates from the whole-text and phrase searches, with their best labels, in order."""
+        return ([(hit.uri, hit.label) for hit in self.whole_hits[i]]
+                + list(self.phrase_label[i].items()))
+
+    def described_hits(self, i: int) -> list[tuple[str, str]]:
+        return [(hit.uri, hit.label) for hit in self.described[i]]
+
+    def parts(self, i: int, uris: list[str], verbatim: set[str], lexical: set[str]) -> ModelParts:
+        index, whole = self.model.labels, self.whole[i]
+        label_score = {hit.uri: hit.score for hit in self.whole_hits[i]}
+        missing = [u for u in uris if u not in label_score]
+        if missing:  # exact label similarity for concepts the whole-text search did not return
+            entries = index.languages_for(self.languages[i] == "en", descriptions=True)  # those searched
+            label_score.update(zip(missing, index.similarity(whole, missing, entries).tolist()))
+        phrase = self.phrase_score[i]
+        found = {hit.uri for hit in self.whole_hits[i]} | set(phrase) | lexical | {
+            hit.uri for hit in self.described[i]}
+        descriptions = self.model.descriptions
+        return ModelParts(
+            label=np.array([label_score[u] for u in uris], dtype=np.float32),
+            phrase=np.array([max(phrase.get(u, 0.0), 1.0 if u in verbatim else 0.0) for u in uris],
+                            dtype=np.float32),
+            description=(descriptions.similarity(whole, uris) if descriptions is not None and uris
+                         else np.zeros(len(uris), dtype=np.float32)),
+            found=np.array([u in found for u in uris], dtype=bool))
+
+
 class ConceptRanker:
     def __init__(self, resources: Resources) -> None:
         self.r = resources
@@ -117,58 +219,54 @@ class ConceptRanker:
     # -- skills ---------------------------------------------------------------------------------------------
     def rank_skills(self, texts: list[str], k: int = 10, weights: SkillWeights | None = None
                     ) -> list[list[ConceptHit]]:
-        weights = weights or SkillWeights(description=self.r.settings.skill_description_weight)
-        return [found.top(weights, k) for found in self.skill_candidates(texts, k, weights.description > 0)]
+        settings = self.r.settings
+        weights = weights or SkillWeights(description=settings.skill_description_weight,
+                                          fusion=settings.skill_fusion_weight)
+        found = self.skill_candidates(texts, k, weights.description > 0, fusion=weights.fusion > 0)
+        return [candidates.top(weights, k) for candidates in found]
 
-    def skill_candidates(self, texts: list[str], k: int = 10, descriptions: bool = True) -> list[SkillCandidates]:
-        """Each text's candidate skills with the parts of their score (weights apply in ``SkillCandidates``)."""
-        index = self.r.skill_index
+    def skill_candidates(self, texts: list[str], k: int = 10, descriptions: bool = True,
+                         fusion: bool = False) -> list[SkillCandidates]:
+        """Each text's candidate skills with the parts of their score (weights apply in ``SkillCandidates``):
+        the main model's, and with ``fusion`` also the second model's (``Resources.skill_fusion``, if set).
+        Candidates are the union of both models' searches and the labels found in the text; every model's label
+        and description similarity is exact for every candidate."""
+        models = [self.r.skill_model(descriptions)]
+        second = self.r.skill_fusion if fusion else None
+        if second is not None:
+            models.append(second if descriptions else SkillModel(second.encoder, second.labels, None))
         languages = [text_language(t) for t in texts]
-        whole = self.r.encoder.encode(texts)
         phrases = [_phrases(t) for t in texts]
-        flat = [c.text for cands in phrases for c in cands]
-        flat_languages = [lang for lang, cands in zip(languages, phrases) for _ in cands]
-        part_hits = iter(search_by_language(index, self.r.encoder.encode(flat), 2 * k, flat_languages))
-        whole_hits = search_by_language(index, whole, k * _POOL, languages)
-        described_index = self.r.skill_descriptions if descriptions else None
-        described = (described_index.search(whole, k=k * _POOL) if described_index is not None
-                     else [[] for _ in texts])
+        searched = [_SkillSearch(model, texts, languages, phrases, k) for model in models]
         results = []
         for i, (text, language) in enumerate(zip(texts, languages)):
-            label_score: dict[str, float] = {hit.uri: hit.score for hit in whole_hits[i]}
-            best_label = {hit.uri: hit.label for hit in whole_hits[i]}
-            phrase_score: dict[str, float] = {}
-            for _ in phrases[i]:
-                for hit in next(part_hits):
-                    if hit.score > phrase_score.get(hit.uri, -1.0):
-                        phrase_score[hit.uri] = hit.score
-                        best_label.setdefault(hit.uri, hit.label)
             preferred: set[str] = set()
             other: set[str] = set()
             verbatim: set[str] = set()
-            for mention in self._lexical(text, "skill", language):
+            best_label: dict[str, str] = {}
+            mentions = self._lexical(text, "skill", language)
+            for mention in mentions:
                 # the phrase index's mark of a preferred label
                 (preferred if mention.confidence >= 0.95 else other).add(mention.uri)
-                best_label.setdefault(mention.uri, mention.text)
                 if language != "en":  # a Swedish label found verbatim: as a phrase identical to one of its labels
-                    # (the main model embeds English labels only, so it cannot tell this by similarity)
+                    # (the models embed English labels only, so they cannot tell this by similarity)
                     verbatim.add(mention.uri)
-            for hit in described[i]:
-                best_label.setdefault(hit.uri, hit.label)
+            # Candidate order (ties keep it): the main model's text and phrase hits, labels found in the text, its
+            # description hits, then the second model's; the shown label is the first seen.
+            for j, search in enumerate(searched):
+                for uri, label in search.nominated(i):
+                    best_label.setdefault(uri, label)
+                if j == 0:
+                    for mention in mentions:
+                        best_label.setdefault(mention.uri, mention.text)
+                for uri, label in search.described_hits(i):
+                    best_label.setdefault(uri, label)
             uris = list(best_label)
-            missing = [u for u in uris if u not in label_score]
-            if missing:  # exact label similarity for concepts the whole-text search did not return
-                entries = index.languages_for(language == "en", descriptions=True)  # those searched above
-                label_score.update(zip(missing, index.similarity(whole[i], missing, entries).tolist()))
             results.append(SkillCandidates(
                 uris=uris, labels=[best_label[u] for u in uris],
-                label=np.array([label_score[u] for u in uris], dtype=np.float32),
-                phrase=np.array([max(phrase_score.get(u, 0.0), 1.0 if u in verbatim else 0.0) for u in uris],
-                                dtype=np.float32),
-                preferred=np.array([u in preferred for u in uris]),
-                other=np.array([u in other for u in uris]),
-                description=(described_index.similarity(whole[i], uris) if described_index is not None and uris
-                             else np.zeros(len(uris), dtype=np.float32))))
+                preferred=np.array([u in preferred for u in uris], dtype=bool),
+                other=np.array([u in other for u in uris], dtype=bool),
+                models=[search.parts(i, uris, verbatim, {m.uri for m in mentions}) for search in searched]))
         return results
 
     # -- occupations ----------------------------------------------------------------------------------------

@@ -36,6 +36,16 @@ class Reader:
     occupation_threshold: float
 
 
+@dataclass(frozen=True)
+class SkillModel:
+    """A model that ranks skills for a sentence: its encoder, its skill label index (English text is compared
+    with English labels only) and its skill descriptions (None: descriptions not used)."""
+
+    encoder: Encoder
+    labels: LabelIndex
+    descriptions: LabelIndex | None
+
+
 class Resources:
     """Taxonomy, encoder, label vectors and phrase matchers. The phrase matchers and the language detector are
     built in a background thread while the model loads; ``phrases`` waits for them."""
@@ -64,6 +74,8 @@ class Resources:
                                                               languages, progress, descriptions=True)
         self._skill_descriptions: LabelIndex | None = None
         self._descriptions_lock = threading.Lock()
+        self._skill_fusion: SkillModel | None = None
+        self._fusion_lock = threading.Lock()
         self.english = Reader(self.encoder, self.skill_index, self.occupation_index, ("en",),
                               settings.skill_link_threshold, settings.occupation_link_threshold)
         self.other = self._other_reader(cache)
@@ -107,6 +119,40 @@ class Resources:
                 self._skill_descriptions = build_description_index(
                     self.taxonomy, "skill", self.encoder, self.settings.taxonomy_dir / "vectors", self.progress)
             return self._skill_descriptions
+
+    def prepare_skill_ranking(self) -> None:
+        """Embed now what ranking skills for a sentence needs on first use: the skill descriptions and, with a
+        fusion weight, the second model's vectors (set-up, so that no benchmark starts with it)."""
+        self.skill_descriptions  # noqa: B018
+        if self.settings.skill_fusion_weight > 0:
+            self.skill_fusion  # noqa: B018
+
+    def skill_model(self, descriptions: bool = True) -> SkillModel:
+        """The main model as a ranker of skills."""
+        return SkillModel(self.encoder, self.skill_index, self.skill_descriptions if descriptions else None)
+
+    @property
+    def skill_fusion(self) -> SkillModel | None:
+        """The second model of skill ranking (MATCHA_SKILL_FUSION_MODEL) over the English skill labels (a cache
+        of its own, ``vectors-skill-en-…``: its Swedish reader's ``vectors-skill-…`` holds Swedish labels) and the
+        skill descriptions; loaded on first use, since extraction does not need it (the model object is the one
+        MATCHA_MODEL_SV uses when they name the same model). Embedding its 100,000 English labels takes about 15
+        minutes on 2 cores, once. None when no second model is set or it is the main model."""
+        name = self.settings.skill_fusion_model
+        if not name:
+            return None
+        with self._fusion_lock:
+            if self._skill_fusion is None:
+                settings, cache = self.settings, self.settings.taxonomy_dir / "vectors"
+                encoder = get_encoder(name, settings.batch_size, settings.embedding_backend, settings.models_dir,
+                                      settings.model_threads)
+                if encoder.name == self.encoder.name:
+                    return None
+                labels = build_label_index(self.taxonomy, "skill", encoder, cache, ("en",), self.progress,
+                                           name="skill-en")
+                descriptions = build_description_index(self.taxonomy, "skill", encoder, cache, self.progress)
+                self._skill_fusion = SkillModel(encoder, labels, descriptions)
+            return self._skill_fusion
 
     def _build_phrases(self, cache: Path) -> None:
         try:

@@ -52,7 +52,7 @@ def _finish_build(taxonomy) -> None:
 
     typer.echo(json.dumps({"taxonomy": taxonomy.name, "version": taxonomy.version, **taxonomy.counts()}))
     typer.echo("embedding taxonomy labels and skill descriptions (once; cached) ...", err=True)
-    load_resources(progress=True).skill_descriptions  # noqa: B018 - embedded now, not at the first benchmark
+    load_resources(progress=True).prepare_skill_ranking()  # embedded now, not at the first benchmark
 
 
 @taxonomy_app.command("build")
