@@ -68,23 +68,33 @@ def run_skill_benchmarks(paths: list[Path], make_extractor: Callable, peer: str 
 
 
 def run_cross_tuning(paths: list[Path], make_extractor: Callable, as_json: bool) -> None:
-    """Tune the skill ranking constants on each Decorte set in turn; RP@5 on the others (``eval.ranking_tuning``)."""
+    """Tune the skill ranking constants on each Decorte set in turn; RP@5 on the others (``eval.ranking_tuning``):
+    the main model alone, the fusion model (MATCHA_SKILL_FUSION_MODEL) alone, and their fusion."""
     from eval.ranking_tuning import cross_tune
+    from extractor.concept_ranking import SkillWeights
 
     extractor = make_extractor()
+    settings = extractor.r.settings
+    second = extractor.r.skill_fusion
+    typer.echo(f"main model: {settings.model}; second model: {second.encoder.name if second else '-'}", err=True)
     sets = {}
     for path in paths:
         examples, _ = read_decorte(path, extractor.r.taxonomy)
         examples = [e for e in examples if e.gold]
-        sets[Path(path).stem] = (examples, extractor.ranker.skill_candidates([e.query for e in examples], k=10))
-    rows = cross_tune(sets)
+        started = time.perf_counter()
+        sets[Path(path).stem] = (examples, extractor.ranker.skill_candidates([e.query for e in examples], k=10,
+                                                                             fusion=True))
+        typer.echo(f"{Path(path).stem}: {len(examples)} sentences, score parts in "
+                   f"{time.perf_counter() - started:.1f} s", err=True)
+    rows = cross_tune(sets, SkillWeights(description=settings.skill_description_weight,
+                                         fusion=settings.skill_fusion_weight))
     if as_json:
         typer.echo(json.dumps(rows))
         return
     for row in rows:
         figures = "\t".join(f"{k}={v}" for k, v in row.items() if k.startswith("rp@5"))
         weights = " ".join(f"{k}={v}" for k, v in row["weights"].items())
-        typer.echo(f"tuned on {row['tuned_on']}\t{figures}\t{weights}")
+        typer.echo(f"{row['ranking']}: tuned on {row['tuned_on']}\t{figures}\t{weights}")
 
 
 def run_occupation_benchmarks(folders: list[Path], make_extractor: Callable, peer: str | None,

@@ -5,9 +5,11 @@ import json
 import subprocess
 import sys
 
+import numpy as np
+
 from eval.cv_sets import precision_recall, read_cv_set, score_cvs, score_sentences
 from eval.datasets import Example
-from eval.ranking_tuning import GRID, cross_tune
+from eval.ranking_tuning import GRID, cross_tune, grid
 from extractor.concept_ranking import SkillWeights
 from tests.conftest import ROOT
 
@@ -48,16 +50,31 @@ def test_cross_tuning_reports_each_set_with_the_other_sets_weights(extractor):
                         "b": [("Java and Javascript preferable", "JavaScript"),
                               ("Drive a forklift in the warehouse", "operate forklift")]}.items():
         examples = [Example(text, {_uri(extractor, label)}, {label}) for text, label in pairs]
-        sets[name] = (examples, extractor.ranker.skill_candidates([e.query for e in examples], k=10))
+        sets[name] = (examples, extractor.ranker.skill_candidates([e.query for e in examples], k=10, fusion=True))
     rows = cross_tune(sets)
-    assert [row["tuned_on"] for row in rows] == ["a", "b", "shipped constants"]
+    rankings = ["main model alone", "second model alone", "fusion"] if extractor.r.skill_fusion else ["main model"]
+    assert [(row["ranking"], row["tuned_on"]) for row in rows] == [
+        *((ranking, name) for ranking in rankings for name in ("a", "b")), ("settings", "shipped constants")]
     for row in rows:
-        assert set(row) == {"tuned_on", "weights", "rp@5 a", "rp@5 b"}
+        assert set(row) == {"tuned_on", "ranking", "weights", "rp@5 a", "rp@5 b"}
         assert all(0.0 <= row[f"rp@5 {name}"] <= 1.0 for name in sets)
-    assert all(rows[i]["weights"][key] in GRID[key] for i in (0, 1) for key in GRID)
+    assert all(row["weights"][key] in GRID[key] for row in rows[:-1] for key in GRID)
+    assert {row["weights"]["fusion"] for row in rows if row["ranking"] == "main model alone"} <= {0.0}
+    assert {row["weights"]["fusion"] for row in rows if row["ranking"] == "second model alone"} <= {1.0}
+    # the fusion's grid holds both models' own: on the set it was tuned on, it scores at least as well as either
+    for name in sets:
+        tuned = {row["ranking"]: row[f"rp@5 {name}"] for row in rows if row["tuned_on"] == name}
+        assert tuned.get("fusion", 1.0) >= max(tuned.values())
     # The shipped constants rank exactly as rank_skills does.
     ranked = extractor.rank_skills([e.query for e in sets["a"][0]], k=10)
     assert [hits[0].uri for hits in ranked] == [c.top(SkillWeights(), 10)[0].uri for c in sets["a"][1]]
+
+
+def test_the_cross_tuning_grid_includes_the_fusion_weight():
+    weights = grid()
+    assert {w.fusion for w in weights} == set(GRID["fusion"]) and {0.0, 1.0} < set(GRID["fusion"])
+    assert len(weights) == np.prod([len(values) for values in GRID.values()])
+    assert {w.fusion for w in grid((1.0,))} == {1.0}
 
 
 def test_profile_cli_explains_bad_options(tmp_path):
