@@ -11,7 +11,6 @@ times the size it was trained at."""
 
 from __future__ import annotations
 
-import io
 import logging
 import math
 import threading
@@ -240,7 +239,7 @@ class VectorIndex:
         if not path.exists():
             return index
         try:
-            with np.load(io.BytesIO(path.read_bytes())) as data:
+            with np.load(path) as data:  # members read one at a time: no second copy of the whole file
                 file_dim, generation, nprobe, trained = (int(x) for x in data["meta"])
                 if file_dim != dim:
                     log.warning("index %s has %d-d vectors, the model gives %d-d: rebuilding", path, file_dim, dim)

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import logging
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 from sqlalchemy import (Boolean, Column, Index, Integer, LargeBinary, MetaData, String, Table, Text, create_engine,
@@ -292,11 +292,19 @@ class Store:
                 found[int(i)] = (data.get("language", ""), data.get("text", ""))
         return found
 
-    def all_cards(self, collection: Collection) -> list[dict[str, Any]]:
-        """Every document's card (for collection statistics such as how many documents name a concept)."""
-        table = TABLES[collection]
-        with self.engine.connect() as conn:
-            return [json.loads(card) for (card,) in conn.execute(select(table.c.card))]
+    def iter_cards(self, collection: Collection, batch: int = 5000) -> Iterator[dict[str, Any]]:
+        """Every document's card, read a batch at a time in id order (collection statistics such as how many
+        documents name a concept): memory stays at one batch, however many documents there are."""
+        table, after = TABLES[collection], 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(table.c.id, table.c.card).where(table.c.id > after)
+                                    .order_by(table.c.id).limit(batch)).all()
+            if not rows:
+                return
+            for _, card in rows:
+                yield json.loads(card)
+            after = rows[-1][0]
 
     def filtered_ids(self, collection: VectorCollection, kind: str | None = None, municipality: str | None = None,
                      municipalities: tuple[str, ...] | None = None) -> list[int]:
