@@ -160,6 +160,12 @@ def test_pgvector_index_filters_recall_updates_and_deletes(pg_url, monkeypatch):
             "EXPLAIN SELECT id FROM ads_embeddings ORDER BY embedding <#> CAST(:q AS halfvec(64)) LIMIT 40"),
             {"q": pgv._literal(vectors[0])}))
     assert "ads_embeddings_hnsw" in plan
+    with store.engine.begin() as conn:  # a filtered exact search reads the covering index alone (vacuumed)
+        conn.execute(text("SET LOCAL enable_bitmapscan = off"))
+        plan = "\n".join(r[0] for r in conn.execute(text(
+            "EXPLAIN (ANALYZE) SELECT id FROM ads_embeddings WHERE municipality_key = 'umeå' "
+            "ORDER BY (embedding <#> CAST(:q AS halfvec(64))) + 0 LIMIT 40"), {"q": pgv._literal(vectors[0])}))
+    assert "Index Only Scan using ads_embeddings_place_vectors" in plan and "Heap Fetches: 0" in plan
 
     queries = clustered(100, seed=1)
     truth = exact_top_k(vectors, ids, queries, 10)

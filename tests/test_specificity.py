@@ -26,6 +26,7 @@ def test_a_big_collection_is_recounted_in_the_background(tmp_path, monkeypatch):
     store = Store(f"sqlite:///{tmp_path / 'm.db'}")
     store.add("ads", _ads([{"essential": [S + "weld", S + "safety"]}, {"essential": [S + "safety"]}]))
     monkeypatch.setattr(CollectionSpecificity, "SYNC_LIMIT", 0)  # every collection counts as big
+    monkeypatch.setattr(CollectionSpecificity, "CHECK_S", 0.0)  # its size looked up at every search
     specificity = CollectionSpecificity(store)
     first = specificity.current()  # the first count is waited for
     assert first.documents == 2 and first.counts[S + "safety"] == 2 and first(S + "weld") > first(S + "safety")
@@ -34,6 +35,10 @@ def test_a_big_collection_is_recounted_in_the_background(tmp_path, monkeypatch):
     specificity.wait()
     recounted = specificity.current()
     assert recounted.documents == 4 and recounted.counts[S + "weld"] == 3 and recounted.counts[S + "welder"] == 2
+    monkeypatch.setattr(CollectionSpecificity, "CHECK_S", 3600.0)  # a big collection's size is not looked up
+    store.add("ads", _ads([{"essential": [S + "weld"]}] * 4))    # at every search: no recount starts
+    last_thread = specificity._refreshing
+    assert specificity.current() is recounted and specificity._refreshing is last_thread
 
 
 def test_a_small_collection_is_recounted_at_once(tmp_path):
