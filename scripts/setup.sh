@@ -12,7 +12,7 @@ fi
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
 .venv/bin/python -m pip install --quiet -e ".[test]"
 if ! .venv/bin/matcha taxonomy info >/dev/null 2>&1; then
-  echo "building the ESCO taxonomy and its label and description embeddings (once, about 35 minutes on 2 cores)..." >&2
+  echo "building the ESCO taxonomy and its label and description embeddings (once, about 15-20 minutes on 2 cores)..." >&2
   .venv/bin/matcha taxonomy build
 else
   # Rebuilds the label vectors and phrase caches only if the lexicon or model changed.
