@@ -23,7 +23,6 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -252,6 +251,7 @@ def bench_size(size: int, queries: int, resources, scratch: Path, backend: str =
                reuse: bool = False) -> dict:
     from core.settings import get_settings
     from index.search_types import SearchFilter
+    from matcha.document_reader import Extracted
     from matcha.matching import MatchingService
 
     settings = get_settings().model_copy(update={
@@ -294,9 +294,11 @@ def bench_size(size: int, queries: int, resources, scratch: Path, backend: str =
     # are stand-ins made as the ads' are, so that queries and ads lie in one space.
     cv_ids = []
     for profile in profiles:
-        extracted = service.reader.from_profile("cv", profile, cv_card(profile), {})
-        stand_in = synthetic.text_vector(np.frombuffer(extracted.vector, dtype=np.float32))
-        cv_ids.append(service.store_cv(replace(extracted, text_vector=encode_vector(stand_in))))
+        card = cv_card(profile)
+        vector = service.reader.vector(card, profile.text)
+        cv_ids.append(service.store_cv(Extracted("cv", profile.model_dump_json(), card.model_dump_json(),
+                                                 encode_vector(vector), {},
+                                                 encode_vector(synthetic.text_vector(vector)))))
     cvs = [service.get_cv(i) for i in cv_ids]
     place = lambda n: MUNICIPALITIES[n % len(MUNICIPALITIES)]  # noqa: E731
     # Warm-up, as a running service is warm: a few plain matches, one per municipality, and the region filter

@@ -16,9 +16,9 @@ w * e5's (w = skill_fusion_weight, 0.75): a score fusion rather than a rank fusi
 counts, over the union of both models' candidates, each model's label and description similarity exact for every
 one of them, its phrase similarity where its own phrase search found the concept (else 0), the label bonuses once.
 e5's similarities are compressed (unrelated texts score about 0.8, against 0.1 for MiniLM), so at w = 0.75 the two
-models' spreads are of one order (0.75 * ~0.2 against 0.25 * ~0.9); rescaling e5's similarities to MiniLM's range instead measured worse (house
-0.400). A model with weight 0 has no say, not even in which skills are candidates: w = 0 ranks exactly as MiniLM
-alone, w = 1 as e5 alone.
+models' spreads are of one order (0.75 * ~0.2 against 0.25 * ~0.9); rescaling e5's similarities to MiniLM's range
+instead measured worse (house 0.400). A model with weight 0 has no say, not even in which skills are candidates:
+w = 0 ranks exactly as MiniLM alone, w = 1 as e5 alone.
 
 A label found in the text is strong evidence but not proof: one-word alternative labels ("data", "languages")
 name many things, so a label match adds to the similarity instead of putting the concept first. The constants

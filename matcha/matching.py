@@ -1,8 +1,8 @@
 """The matching service that the CLI and the API share: documents in (ads, CVs), ranked explained matches out.
 
 upload -> text -> masked text (CVs) -> profile -> card + concept vector + whole-text vector -> store -> indexes
-(concept vectors: FAISS or pgvector; text vectors: FAISS; BM25) -> hybrid retrieval fused by reciprocal rank
--> re-rank -> explain."""
+(concept and text vectors: FAISS or pgvector; BM25) -> hybrid retrieval fused by reciprocal rank -> re-rank
+-> explain."""
 
 from __future__ import annotations
 
@@ -78,10 +78,11 @@ class MatchingService:
                 continue
             with tqdm(total=len(missing), desc=f"text vectors ({name})", unit="doc", disable=not progress) as bar:
                 for start in range(0, len(missing), 200):
-                    for row in self.store.get_many(name, missing[start:start + 200]):
+                    chunk = missing[start:start + 200]
+                    for row in self.store.get_many(name, chunk):
                         text = json.loads(row["profile"]).get("text", "")
                         self.store.update(name, row["id"], {"text_vector": self.reader.text_vector(text)})
-                    bar.update(len(missing[start:start + 200]))
+                    bar.update(len(chunk))
             if missing:
                 log.info("%s: whole-text vectors added to %d documents", name, len(missing))
                 self._sync(name)
