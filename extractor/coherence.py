@@ -131,12 +131,10 @@ class SenseCheck:
         whatever reads the text."""
         self.spread = WordSpread(phrases)
         self.concepts = concepts
-        self._unrelated: dict[int, float] = {}
 
-    def _scale(self, index: LabelIndex):
-        if id(index) not in self._unrelated:
-            self._unrelated[id(index)] = index.unrelated_level()
-        unrelated = self._unrelated[id(index)]
+    @staticmethod
+    def _scale(index: LabelIndex):
+        unrelated = index.unrelated_level()
         return lambda x: (x - unrelated) / (1.0 - unrelated)
 
     def keep(self, text: str, language: str, matches: list[ConceptMatch], encoder: Encoder, index: LabelIndex,

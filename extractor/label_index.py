@@ -50,6 +50,7 @@ class LabelIndex:
         self.index = faiss.IndexFlatIP(vectors.shape[1])
         self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         self.languages = frozenset(e.lang for e in entries)
+        self._unrelated: dict[tuple[int, int], float] = {}
         self._selectors: dict[tuple[str, ...], faiss.SearchParameters | None] = {}
         self._rows: dict[tuple[str, ...] | None, dict[str, np.ndarray]] = {}
 
@@ -101,10 +102,12 @@ class LabelIndex:
         all-MiniLM, about 0.8 for e5, whose similarities are compressed)."""
         if self.index.ntotal < 2:
             return 0.0
-        rng = np.random.default_rng(seed)
-        a, b = rng.integers(0, self.index.ntotal, (2, samples))
-        stored = self._stored()
-        return float(np.mean(np.sum(stored[a] * stored[b], axis=1)))
+        if (samples, seed) not in self._unrelated:  # computed once per index
+            rng = np.random.default_rng(seed)
+            a, b = rng.integers(0, self.index.ntotal, (2, samples))
+            stored = self._stored()
+            self._unrelated[samples, seed] = float(np.mean(np.sum(stored[a] * stored[b], axis=1)))
+        return self._unrelated[samples, seed]
 
     def similarities(self, queries: np.ndarray, uris: list[str],
                      languages: tuple[str, ...] | None = None) -> np.ndarray:

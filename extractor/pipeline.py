@@ -15,7 +15,8 @@ from extractor.mentions import Mention
 from extractor.profile import CompetenceProfile, ConceptMatch, Evidence
 from extractor.concept_ranking import ConceptRanker
 from extractor.resources import Reader, Resources
-from extractor.sections import Section, heading_name, section_at, split_sections
+from extractor.heading_match import HeadingMatcher
+from extractor.sections import Section, headings, section_at, split_sections
 from extractor.label_index import ConceptHit
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,11 @@ log = logging.getLogger(__name__)
 # Sections whose phrases are not the person's competences.
 _SKIP_SECTIONS = {"personal", "languages"}
 _OCCUPATION_SECTIONS = {"experience", "profile", "other"}
+# Phrases of at most this many words may be job titles: they are, for skill linking, when their occupation link
+# scores _TITLE_MARGIN above their best skill link, in units of the model's range above unrelated texts
+# (``LabelIndex.unrelated_level``; 0.1 is 0.09 in all-MiniLM's cosine, 0.02 in e5's).
+_TITLE_WORDS = 5
+_TITLE_MARGIN = 0.1
 
 
 class CompetenceExtractor:
@@ -32,6 +38,7 @@ class CompetenceExtractor:
         self.limits = Limits.from_settings(settings)
         self.ranker = ConceptRanker(resources)
         self._sense = SenseCheck(resources.phrases, resources.skill_descriptions)
+        self._headings = HeadingMatcher()
 
     # -- entry points ---------------------------------------------------------------------------------------
     def extract_document(self, data: bytes) -> CompetenceProfile:
@@ -48,20 +55,29 @@ class CompetenceExtractor:
         if language not in ("sv", "en"):
             warnings.append(f"language {language!r} is not one matcha reads closely (Swedish, English): skills "
                             "were found from English terms and embeddings only and may be incomplete")
-        sections = split_sections(text)
-        mentions = self.r.phrases.find(text, language if language in ("sv", "en") else "en")
+        reader = self.r.reader(language)
+        found_headings = self._headings.find(text, reader)
+        sections = split_sections(text, found_headings)
+        # A heading names a section, not a competence ("Skill Details" is not *identify skills gaps*).
+        heading_spans = [(line.start, line.end) for line, _ in headings(text, found_headings)]
+
+        def in_heading(start: int, end: int) -> bool:
+            return any(s < end and start < e for s, e in heading_spans)
+
+        mentions = [m for m in self.r.phrases.find(text, language if language in ("sv", "en") else "en")
+                    if not in_heading(m.start, m.end)]
         # One word is too little context to link by embedding ("Supervised" -> machine learning): single words
         # count only where they are taxonomy labels (the phrase mentions above).
         candidates = [c for c in candidate_phrases(text)
                       if len(c.text.split()) >= 2 and section_at(sections, c.start) not in _SKIP_SECTIONS
-                      and heading_name(c.text) is None]
-        reader = self.r.reader(language)
+                      and not in_heading(c.start, c.end)]
         vectors = reader.encoder.encode([c.text for c in candidates])
-        skills = self._skills(text, sections, mentions, candidates, vectors, reader)
+        titles = self._titles(candidates, vectors, reader)
+        skills = self._skills(text, sections, mentions, candidates, vectors, reader, titles)
         # The word-sense check compares each skill with its line: the candidates' vectors are reused.
         skills = self._sense.keep(text, language, skills, reader.encoder, self.r.sense_index(reader),
                                   reader.skill_threshold, {c.text: v for c, v in zip(candidates, vectors)})
-        occupations = self._occupations(text, sections, mentions, candidates, vectors, reader)
+        occupations = self._occupations(text, sections, mentions, candidates, titles)
         return CompetenceProfile(
             language=language, language_confidence=round(confidence, 3), text=text, skills=skills,
             occupations=occupations, languages=find_languages(text, sections),
@@ -106,21 +122,33 @@ class CompetenceExtractor:
             match.confidence = round(min(0.99, match.confidence + 0.02 * (len(match.evidence) - 1)), 3)
         return sorted(found.values(), key=lambda m: (-m.confidence, m.evidence[0].start))
 
+    @staticmethod
+    def _titles(candidates: list[Candidate], vectors, reader: Reader) -> dict[int, ConceptHit]:
+        """Candidate index -> its occupation link, for short phrases that name an occupation ("Software
+        developer", "Byggnadsingenjör, Skanska")."""
+        short = [i for i, c in enumerate(candidates) if len(c.text.split()) <= _TITLE_WORDS]
+        if not short:
+            return {}
+        hits = reader.occupation_index.search(vectors[short], k=1, languages=reader.labels)
+        return {i: h[0] for i, h in zip(short, hits) if h and h[0].score >= reader.occupation_threshold}
+
     # Phrases link to labels only: description entries are for ranking short texts (``extractor.concept_ranking``).
-    def _skills(self, text, sections, mentions, candidates, vectors, reader: Reader) -> list[ConceptMatch]:
+    def _skills(self, text, sections, mentions, candidates, vectors, reader: Reader,
+                titles: dict[int, ConceptHit]) -> list[ConceptMatch]:
         linked = []
         hits = reader.skill_index.search(vectors, k=2, languages=reader.labels)
-        for candidate, found in zip(candidates, hits):
+        scale = 1.0 - reader.skill_index.unrelated_level()  # a model's similarity range above unrelated texts
+        for i, (candidate, found) in enumerate(zip(candidates, hits)):
+            # A job title is closer to its occupation than to any skill: it names the job, and the skills that
+            # share its words ("Software developer" -> *graphics editor software*) are not shown by it.
+            if i in titles and found and (titles[i].score - found[0].score) / scale >= _TITLE_MARGIN:
+                continue
             linked.extend((candidate, h) for h in found if h.score >= reader.skill_threshold)
         return self._concepts(text, sections, mentions, linked, "skill")
 
-    def _occupations(self, text, sections, mentions, candidates, vectors, reader: Reader) -> list[ConceptMatch]:
-        linked = []
-        short = [(i, c) for i, c in enumerate(candidates)
-                 if len(c.text.split()) <= 5 and section_at(sections, c.start) in _OCCUPATION_SECTIONS]
-        if short:
-            hits = reader.occupation_index.search(vectors[[i for i, _ in short]], k=1, languages=reader.labels)
-            linked = [(c, h[0]) for (_, c), h in zip(short, hits) if h and h[0].score >= reader.occupation_threshold]
+    def _occupations(self, text, sections, mentions, candidates, titles: dict[int, ConceptHit]) -> list[ConceptMatch]:
+        linked = [(candidates[i], hit) for i, hit in sorted(titles.items())
+                  if section_at(sections, candidates[i].start) in _OCCUPATION_SECTIONS]
         return self._concepts(text, sections, mentions, linked, "occupation")
 
     # -- ranking (benchmarks, search) -----------------------------------------------------------------------

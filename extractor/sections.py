@@ -25,6 +25,11 @@ SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
 }
 _LOOKUP = {h: name for name, heads in SECTION_HEADINGS.items() for h in heads}
 _HEADING = re.compile(r"^\s*[#*\-–•]*\s*(?P<head>[^\n:]{2,40}?)\s*:?\s*$")
+# A line that could be a heading nobody listed ("Education Details", "Academic Qualifications"): a letter first, at
+# most HEADING_WORDS words, no digit, no sentence or list punctuation; whether it is one is decided by similarity
+# (``extractor.heading_match``).
+_HEADING_LIKE = re.compile(r"^[ \t#*\-–•]*(?P<head>[^\W\d_][^\n\d:.!?,;()@|/]{1,38}?)[ \t]*:?[ \t]*$")
+HEADING_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -42,17 +47,52 @@ def heading_name(line: str) -> str | None:
     return _LOOKUP.get(head)
 
 
-def split_sections(text: str) -> list[Section]:
-    """Sections in text order; the text before the first heading is 'other'."""
-    sections: list[Section] = []
-    name, start, pos = "other", 0, 0
+@dataclass(frozen=True)
+class Line:
+    start: int
+    end: int
+    text: str
+
+
+def _lines(text: str) -> list[Line]:
+    lines, pos = [], 0
     for line in text.split("\n"):
-        found = heading_name(line) if len(line) <= 60 else None
-        if found:
-            if pos > start:
-                sections.append(Section(name, start, pos))
-            name, start = found, pos
+        lines.append(Line(pos, pos + len(line), line))
         pos += len(line) + 1
+    return lines
+
+
+def heading_like_lines(text: str) -> list[Line]:
+    """Lines that may be headings but are not listed ones (``SECTION_HEADINGS``), trimmed to their words."""
+    found = []
+    for line in _lines(text):
+        match = _HEADING_LIKE.match(line.text)
+        if match and len(match["head"].split()) <= HEADING_WORDS and heading_name(line.text) is None:
+            found.append(Line(line.start + match.start("head"), line.start + match.end("head"), match["head"]))
+    return found
+
+
+def headings(text: str, found: dict[int, str] | None = None) -> list[tuple[Line, str]]:
+    """Heading lines and their section names: listed headings, and ``found`` (line start -> section name; lines
+    taken for headings by similarity, see ``extractor.heading_match``)."""
+    found = found or {}
+    result = []
+    for line in _lines(text):
+        name = heading_name(line.text) if len(line.text) <= 60 else None
+        name = name or next((n for start, n in found.items() if line.start <= start <= line.end), None)
+        if name:
+            result.append((line, name))
+    return result
+
+
+def split_sections(text: str, found: dict[int, str] | None = None) -> list[Section]:
+    """Sections in text order; the text before the first heading is 'other'. ``found``: see ``headings``."""
+    sections: list[Section] = []
+    name, start = "other", 0
+    for line, heading in headings(text, found):
+        if line.start > start:
+            sections.append(Section(name, start, line.start))
+        name, start = heading, line.start
     sections.append(Section(name, start, len(text)))
     return [s for s in sections if s.end > s.start]
 

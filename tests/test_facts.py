@@ -1,7 +1,7 @@
 import datetime as dt
 
 from extractor.facts import find_education, find_experience_years, find_languages, find_licences
-from extractor.sections import split_sections
+from extractor.sections import heading_like_lines, split_sections
 from tests.conftest import ENGLISH_CV, SWEDISH_CV
 
 
@@ -70,3 +70,14 @@ def test_licences():
     text = "Körkort: B, CE och D. YKB och ADR-intyg."
     codes = {l.code for l in find_licences(text, split_sections(text))}
     assert {"B", "CE", "D", "YKB", "ADR"} <= codes
+
+
+def test_heading_like_lines_and_sections_from_found_headings():
+    text = "Anna Berg\nEducation Details:\nBSc Physics, 2015\nKurser\nTruck A, 2019\nWorked at ICA 2015-2019."
+    like = heading_like_lines(text)
+    # Short lines of words only; listed headings ("Kurser") and sentences with digits or full stops are not.
+    assert [line.text for line in like] == ["Anna Berg", "Education Details"]
+    assert text[like[1].start:like[1].end] == "Education Details"
+    sections = split_sections(text, {like[1].start: "education"})
+    assert [(s.name, text[s.start:s.end].split("\n")[0]) for s in sections] == [
+        ("other", "Anna Berg"), ("education", "Education Details:"), ("education", "Kurser")]
