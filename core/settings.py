@@ -58,10 +58,12 @@ class Settings(BaseSettings):
                          "the main model gets the title's English share, MATCHA_MODEL_SV the rest.")
     skill_description_weight: float = Field(
         1.25, description="Weight of the similarity of a sentence to a skill's description, added to its label "
-                          "similarity when ranking skills for a sentence (0 turns it off).")
+                          "similarity when ranking skills for a sentence and when ordering an English phrase's "
+                          "nearest skills before linking (0 turns it off).")
     skill_fusion_model: str = Field(
         "multilingual-e5-small",
-        description="Second model for ranking skills for a sentence (`rank_skills`, `matcha eval skills`): read "
+        description="Second model for ranking skills for a sentence (`rank_skills`, `matcha eval skills`) and for "
+                    "ordering an English phrase's nearest skills before linking (``extractor.link_ranking``): read "
                     "against the taxonomy's English skill labels and descriptions, its score fused with the main "
                     "model's (MATCHA_SKILL_FUSION_WEIGHT). Empty, or the main model: no fusion.")
     skill_fusion_weight: float = Field(

@@ -101,12 +101,15 @@ class WordSpread:
                         by_word[word].update(t[0] for t in targets)
             self.concepts[lang] = {word: frozenset(uris) for word, uris in by_word.items()}
 
-    def unknown(self, text: str, lang: str) -> int:
-        """How many words of the text no taxonomy label has ("Docker", "CI", "Scrum")."""
+    def unknown(self, text: str, lang: str, uri: str | None = None) -> int:
+        """How many words of the text no taxonomy label has ("Docker", "Scrum"); with ``uri``, also the words
+        that name another concept: words in the labels of one concept only, not ``uri`` ("CI", only in a label
+        of Jenkins, for a link to *test pipeline infrastructure operations*)."""
         lang = lang if lang in self.concepts else "en"
         table = self.concepts[lang]
-        return sum(1 for t in normalised_doc(text, self.phrases.nlp[lang])
-                   if _WORD.fullmatch(t.norm_) and t.norm_ not in table)
+        return sum(1 for t in normalised_doc(text, self.phrases.nlp[lang]) if _WORD.fullmatch(t.norm_)
+                   and (t.norm_ not in table or (uri is not None and len(table[t.norm_]) == 1
+                                                 and uri not in table[t.norm_])))
 
     def ambiguity(self, text: str, lang: str) -> float:
         """log2 of the number of concepts whose labels contain every word of the text that labels have (0: one
@@ -171,7 +174,7 @@ class SenseCheck:
             others = [j for j in anchors if j != column]
             fits.append(Fit(
                 uri=match.uri, method=match.method, score=match.confidence, ambiguity=ambiguity[column],
-                unknown=min(self.spread.unknown(ev.text, language) for ev in match.evidence),
+                unknown=min(self.spread.unknown(ev.text, language, match.uri) for ev in match.evidence),
                 sentence=float(max(by_sentence[i, column] for i in rows[column])) if rows[column] else 0.0,
                 anchors=float(np.mean(between[column, others])) if others else None))
         return fits

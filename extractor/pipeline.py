@@ -10,6 +10,7 @@ from extractor.errors import InputError
 from extractor.coherence import SenseCheck
 from extractor.facts import LANGUAGE_NAME_CODES, driving_licence_spans, find_education, find_experience_years, find_languages, find_licences
 from extractor.language import detect_language
+from extractor.link_ranking import LinkRanker
 from extractor.linking import Candidate, candidate_phrases
 from extractor.mentions import Mention
 from extractor.profile import CompetenceProfile, ConceptMatch, Evidence
@@ -29,6 +30,8 @@ _OCCUPATION_SECTIONS = {"experience", "profile", "other"}
 # (``LabelIndex.unrelated_level``; 0.1 is 0.09 in all-MiniLM's cosine, 0.02 in e5's).
 _TITLE_WORDS = 5
 _TITLE_MARGIN = 0.1
+# Skills a phrase may link to: its best ones (``extractor.link_ranking`` orders an English phrase's).
+_LINKS = 2
 
 
 class CompetenceExtractor:
@@ -39,6 +42,7 @@ class CompetenceExtractor:
         self.ranker = ConceptRanker(resources)
         self._sense = SenseCheck(resources.phrases, resources.skill_descriptions)
         self._headings = HeadingMatcher()
+        self._links = LinkRanker(resources)
 
     # -- entry points ---------------------------------------------------------------------------------------
     def extract_document(self, data: bytes) -> CompetenceProfile:
@@ -118,8 +122,10 @@ class CompetenceExtractor:
             add(hit.uri, candidate.start, candidate.end, round(hit.score, 3), "embedding")
         for match in found.values():
             match.evidence.sort(key=lambda e: e.start)
-            # A concept seen several times is more certain.
-            match.confidence = round(min(0.99, match.confidence + 0.02 * (len(match.evidence) - 1)), 3)
+            # A concept seen in several places is more certain (a clause inside its line is the same place).
+            places = sum(1 for e in match.evidence
+                         if not any(o is not e and o.start <= e.start and e.end <= o.end for o in match.evidence))
+            match.confidence = round(min(0.99, match.confidence + 0.02 * (places - 1)), 3)
         return sorted(found.values(), key=lambda m: (-m.confidence, m.evidence[0].start))
 
     @staticmethod
@@ -136,14 +142,18 @@ class CompetenceExtractor:
     def _skills(self, text, sections, mentions, candidates, vectors, reader: Reader,
                 titles: dict[int, ConceptHit]) -> list[ConceptMatch]:
         linked = []
-        hits = reader.skill_index.search(vectors, k=2, languages=reader.labels)
+        if reader is self.r.english:  # which skills each phrase names: its nearest re-ranked by both models
+            hits = self._links.rank([c.text for c in candidates], vectors)
+        else:
+            hits = reader.skill_index.search(vectors, k=_LINKS, languages=reader.labels)
         scale = 1.0 - reader.skill_index.unrelated_level()  # a model's similarity range above unrelated texts
         for i, (candidate, found) in enumerate(zip(candidates, hits)):
             # A job title is closer to its occupation than to any skill: it names the job, and the skills that
             # share its words ("Software developer" -> *graphics editor software*) are not shown by it.
-            if i in titles and found and (titles[i].score - found[0].score) / scale >= _TITLE_MARGIN:
+            nearest = max((h.score for h in found), default=0.0)
+            if i in titles and (titles[i].score - nearest) / scale >= _TITLE_MARGIN:
                 continue
-            linked.extend((candidate, h) for h in found if h.score >= reader.skill_threshold)
+            linked.extend((candidate, h) for h in found[:_LINKS] if h.score >= reader.skill_threshold)
         return self._concepts(text, sections, mentions, linked, "skill")
 
     def _occupations(self, text, sections, mentions, candidates, titles: dict[int, ConceptHit]) -> list[ConceptMatch]:

@@ -112,8 +112,9 @@ class Resources:
 
     @property
     def skill_descriptions(self) -> LabelIndex:
-        """Skill descriptions, for ranking skills against a sentence; embedded on first use (about 2 minutes on
-        2 cores, then cached), since extraction does not need them."""
+        """Skill descriptions, for ranking skills against a sentence, ordering an English phrase's nearest skills
+        and checking a skill's fit (``extractor.coherence``); embedded on first use (about 2 minutes on 2 cores,
+        then cached; set-up does it)."""
         with self._descriptions_lock:
             if self._skill_descriptions is None:
                 self._skill_descriptions = build_description_index(
@@ -135,9 +136,9 @@ class Resources:
     def skill_fusion(self) -> SkillModel | None:
         """The second model of skill ranking (MATCHA_SKILL_FUSION_MODEL) over the English skill labels (a cache
         of its own, ``vectors-skill-en-…``: its Swedish reader's ``vectors-skill-…`` holds Swedish labels) and the
-        skill descriptions; loaded on first use, since extraction does not need it (the model object is the one
-        MATCHA_MODEL_SV uses when they name the same model). Embedding its 100,000 English labels takes about 15
-        minutes on 2 cores, once. None when no second model is set or it is the main model."""
+        skill descriptions; loaded on first use (the first English text extracted or ranked; the model object
+        is the one MATCHA_MODEL_SV uses when they name the same model). Embedding its 100,000 English labels
+        takes about 15 minutes on 2 cores, once. None when no second model is set or it is the main model."""
         name = self.settings.skill_fusion_model
         if not name:
             return None
