@@ -23,6 +23,14 @@ LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
 }
 _NAME_TO_CODE = {name: code for code, names in LANGUAGE_NAMES.items() for name in names}
 LANGUAGE_NAME_CODES = frozenset(_NAME_TO_CODE)
+
+
+def language_code(name: str) -> str | None:
+    """The code of a language named by its last word ("Swedish", "interact verbally in Arabic"), if listed."""
+    words = name.split()
+    return _NAME_TO_CODE.get(words[-1].lower()) if words else None
+
+
 _LANG_RE = re.compile(r"\b(" + "|".join(sorted(_NAME_TO_CODE, key=len, reverse=True)) + r")\b", re.I)
 
 # Words for a level, in the same line as the language: CEFR equivalents.

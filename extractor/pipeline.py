@@ -8,12 +8,13 @@ from collections import defaultdict
 from extractor.documents import Limits, read_document
 from extractor.errors import InputError
 from extractor.coherence import SenseCheck
-from extractor.facts import LANGUAGE_NAME_CODES, driving_licence_spans, find_education, find_experience_years, find_languages, find_licences
+from extractor.facts import (LANGUAGE_NAME_CODES, driving_licence_spans, find_education, find_experience_years,
+                             find_languages, find_licences, language_code)
 from extractor.language import detect_language
 from extractor.link_ranking import LinkRanker
 from extractor.linking import Candidate, candidate_phrases
 from extractor.mentions import Mention
-from extractor.profile import CompetenceProfile, ConceptMatch, Evidence
+from extractor.profile import CompetenceProfile, ConceptMatch, Evidence, LanguageSkill
 from extractor.concept_ranking import ConceptRanker
 from extractor.resources import Reader, Resources
 from extractor.heading_match import HeadingMatcher
@@ -82,9 +83,11 @@ class CompetenceExtractor:
         skills = self._sense.keep(text, language, skills, reader.encoder, self.r.sense_index(reader),
                                   reader.skill_threshold, {c.text: v for c, v in zip(candidates, vectors)})
         occupations = self._occupations(text, sections, mentions, candidates, titles)
+        languages = find_languages(text, sections)
+        skills = self._without_language_facts(skills, languages)
         return CompetenceProfile(
             language=language, language_confidence=round(confidence, 3), text=text, skills=skills,
-            occupations=occupations, languages=find_languages(text, sections),
+            occupations=occupations, languages=languages,
             education=find_education(text, sections), experience_years=find_experience_years(text, sections),
             licences=find_licences(text, sections), warnings=warnings)
 
@@ -127,6 +130,21 @@ class CompetenceExtractor:
                          if not any(o is not e and o.start <= e.start and e.end <= o.end for o in match.evidence))
             match.confidence = round(min(0.99, match.confidence + 0.02 * (places - 1)), 3)
         return sorted(found.values(), key=lambda m: (-m.confidence, m.evidence[0].start))
+
+    def _without_language_facts(self, skills: list[ConceptMatch],
+                                languages: list[LanguageSkill]) -> list[ConceptMatch]:
+        """Languages are facts with a level (``profile.languages``), not competences: a language skill of the
+        taxonomy stays off the skills where the language is among the facts, or where it was linked by similarity
+        (*Swedish* from "Syrian / Swedish", *write Swedish* from "Swedish standards"). A language named that the
+        facts do not list ("Marathi") stays, so that nothing the CV states is lost."""
+        stated = {spoken.language for spoken in languages}
+
+        def fact(match: ConceptMatch) -> bool:
+            concept = self.r.taxonomy.get(match.uri)
+            return concept is not None and concept.is_language and (
+                match.method == "embedding" or language_code(concept.label("en")) in stated)
+
+        return [match for match in skills if not fact(match)]
 
     @staticmethod
     def _titles(candidates: list[Candidate], vectors, reader: Reader) -> dict[int, ConceptHit]:

@@ -76,8 +76,8 @@ class Ranker:
         self.groups = {c.uri: tuple(sorted(g for g in c.broader if sizes[g] <= weights.related_group_max))
                        for c in taxonomy.of_kind("skill")}
         self.taxonomy = taxonomy
-        # Languages are gates (CEFR levels on the cards), not competences: ESCO files them under group "L".
-        self.gates = {c.uri for c in taxonomy.of_kind("skill") if any(g.startswith("L") for g in c.broader)}
+        # Languages are gates (CEFR levels on the cards), not competences.
+        self.gates = {c.uri for c in taxonomy.of_kind("skill") if c.is_language}
         self._vectors: dict[str, np.ndarray] = {}
 
     def _vector(self, uri: str) -> np.ndarray:

@@ -21,6 +21,11 @@ class Concept:
     def label(self, lang: str = "en") -> str:
         return self.labels.get(lang) or self.labels.get("en") or next(iter(self.labels.values()), self.uri)
 
+    @property
+    def is_language(self) -> bool:
+        """A language skill ("Swedish", "interact verbally in Arabic"): ESCO files them under group "L"."""
+        return any(group.startswith("L") for group in self.broader)
+
     def add_label(self, lang: str, text: str, preferred: bool = False) -> None:
         text = " ".join(text.split())
         if not text:

@@ -140,6 +140,16 @@ def test_a_heading_is_closer_to_a_section_than_to_any_skill(resources):
     assert {text[start:].split("\n")[0] for start in found} == {"Academic Qualifications", "Key Qualifications"}
 
 
+def test_languages_are_facts_with_a_level_not_skills(extractor, resources):
+    text = ("Syrian / Swedish\n\nExperience\n2019-2023 Site engineer, Bygg AB, Örebro\n"
+            "Checked drawings against Swedish standards.\nSpoke Arabic with the subcontractors.\n\n"
+            "Languages\nArabic (native), Swedish (B2)\n")
+    profile = extractor.extract_text(text)
+    # Before: *Swedish* from the nationality line, *interact verbally in Arabic* and *understand spoken Arabic*.
+    assert not [s.label for s in profile.skills if resources.taxonomy.get(s.uri).is_language]
+    assert {(spoken.language, spoken.cefr) for spoken in profile.languages} == {("ar", "C2"), ("sv", "B2")}
+
+
 def test_word_spread_counts_concepts_that_share_the_words(resources):
     spread = WordSpread(resources.phrases)
     # A word in the labels of hundreds of concepts is ambiguous; a programming language's name is not.
