@@ -4,14 +4,15 @@ The label nearest to a phrase is not always the skill it names: "Plan the weekly
 about lunches than to *plan menus*, whose description says what the phrase does. Skill ranking
 (``extractor.concept_ranking``) measures better on the Decorte sets by adding each skill's description and a second
 model (multilingual-e5-small, MATCHA_SKILL_FUSION_MODEL). Linking takes that part of it: each phrase's pool (the
-POOL nearest skills by each model's label search) is ordered by
+POOL nearest skills by each model's label search) is ordered by skill ranking's own score
+(``SkillCandidates.scores``) without its phrase and label-found parts:
 
     (1 - w) * (cos(phrase, labels) + d * cos(phrase, description))  in all-MiniLM
     +    w  * (cos(phrase, labels) + d * cos(phrase, description))  in e5
 
-(w = skill_fusion_weight, d = skill_description_weight, as for ranking). Whether a phrase names a skill at all is
-still decided by its label similarity in the reader's model against the reader's calibrated threshold: the ranking
-chooses which skills, the threshold whether any. Without a second model (w = 0, or none set) the order is
+(w = skill_fusion_weight, d = skill_description_weight, as for ranking; a label similarity below 0 counts as
+0). Whether a phrase names a skill at all is still decided by its label similarity in the reader's model against
+the reader's calibrated threshold: the ranking chooses which skills, the threshold whether any. Without a second model (w = 0, or none set) the order is
 all-MiniLM's label and description similarity.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from extractor.concept_ranking import ModelParts, SkillCandidates, SkillWeights
 from extractor.label_index import DESCRIPTION, ConceptHit
 from extractor.resources import Resources, SkillModel
 
@@ -33,12 +35,10 @@ class LinkRanker:
     def __init__(self, resources: Resources) -> None:
         self.r = resources
 
-    def _models(self) -> list[tuple[SkillModel, float]]:
-        settings = self.r.settings
-        second = self.r.skill_fusion if settings.skill_fusion_weight > 0 else None
-        if second is None:
-            return [(self.r.skill_model(), 1.0)]
-        return [(self.r.skill_model(), 1.0 - settings.skill_fusion_weight), (second, settings.skill_fusion_weight)]
+    def _models(self) -> list[SkillModel]:
+        """The main model, and the second one where it has weight (as ``ConceptRanker.rank_skills`` chooses)."""
+        second = self.r.skill_fusion if self.r.settings.skill_fusion_weight > 0 else None
+        return [self.r.skill_model()] + ([second] if second is not None else [])
 
     def rank(self, texts: list[str], vectors: np.ndarray) -> list[list[ConceptHit]]:
         """Each text's pool, best first by the fused score; ``vectors``: the texts in the main model (already
@@ -46,24 +46,29 @@ class LinkRanker:
         is for)."""
         if not texts:
             return []
+        settings = self.r.settings
+        # Skill ranking's score without its phrase and label-found parts (no phrase search, no bonus).
+        weights = SkillWeights(description=settings.skill_description_weight, fusion=settings.skill_fusion_weight)
         models = self._models()
-        embedded = [vectors] + [model.encoder.encode(texts) for model, _ in models[1:]]
-        pools = [[] for _ in texts]
-        for (model, _), model_vectors in zip(models, embedded):
+        embedded = [vectors] + [model.encoder.encode(texts) for model in models[1:]]
+        pools: list[list[str]] = [[] for _ in texts]
+        for model, model_vectors in zip(models, embedded):
             for pool, hits in zip(pools, model.labels.search(model_vectors, k=POOL, languages=_ENGLISH)):
                 pool.extend(h.uri for h in hits if h.uri not in pool)
-        description = self.r.settings.skill_description_weight
         ranked = []
         for i, uris in enumerate(pools):
-            fused = np.zeros(len(uris), dtype=np.float32)
-            label = None
-            for (model, weight), model_vectors in zip(models, embedded):
-                query = model_vectors[i:i + 1]
-                similarity = model.labels.similarities(query, uris, languages=_ENGLISH)[0]
-                label = similarity if label is None else label
-                fused += weight * similarity
-                if model.descriptions is not None:
-                    fused += weight * description * model.descriptions.similarities(query, uris, (DESCRIPTION,))[0]
-            ranked.append([ConceptHit(uris[j], float(label[j]), self.r.taxonomy.get(uris[j]).label("en"))
+            none, every = np.zeros(len(uris), dtype=bool), np.ones(len(uris), dtype=bool)
+            parts = [self._parts(model, model_vectors[i], uris, every)
+                     for model, model_vectors in zip(models, embedded)]
+            labels = [self.r.taxonomy.get(uri).label("en") for uri in uris]
+            fused = SkillCandidates(uris, labels, none, none, parts).scores(weights)
+            ranked.append([ConceptHit(uris[j], float(parts[0].label[j]), labels[j])
                            for j in np.argsort(-fused, kind="stable")])
         return ranked
+
+    @staticmethod
+    def _parts(model: SkillModel, query: np.ndarray, uris: list[str], found: np.ndarray) -> ModelParts:
+        described = (model.descriptions.similarity(query, uris, (DESCRIPTION,)) if model.descriptions is not None
+                     else np.zeros(len(uris), dtype=np.float32))
+        return ModelParts(label=model.labels.similarity(query, uris, _ENGLISH),
+                          phrase=np.zeros(len(uris), dtype=np.float32), description=described, found=found)
