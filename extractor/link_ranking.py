@@ -12,8 +12,8 @@ POOL nearest skills by each model's label search) is ordered by skill ranking's 
 
 (w = skill_fusion_weight, d = skill_description_weight, as for ranking; a label similarity below 0 counts as
 0). Whether a phrase names a skill at all is still decided by its label similarity in the reader's model against
-the reader's calibrated threshold: the ranking chooses which skills, the threshold whether any. Without a second model (w = 0, or none set) the order is
-all-MiniLM's label and description similarity.
+the reader's calibrated threshold: the ranking chooses which skills, the threshold whether any. Without a second
+model (w = 0, or none set) the order is all-MiniLM's label and description similarity.
 """
 
 from __future__ import annotations
