@@ -1,4 +1,5 @@
-"""The English CV set (eval/data/en_cvs): well-formed files whose gold entries name real ESCO skills.
+"""The labelled CV sets (eval/data/en_cvs, sv_cvs, sv_cvs_b): well-formed files whose gold entries name real ESCO
+skills.
 
 Needs only the built taxonomy (no model): every gold URI is a skill in it, every label is that skill's English
 preferred label, every evidence is an exact substring of the CV text.
@@ -14,8 +15,11 @@ import pytest
 from eval.cv_sets import half_of, read_cv_set
 
 ROOT = Path(__file__).resolve().parent.parent
-EN_CVS = ROOT / "eval" / "data" / "en_cvs"
-FILES = sorted(EN_CVS.glob("*.json"))
+DATA = ROOT / "eval" / "data"
+# set -> (number of CVs, first id): en_cvs and sv_cvs have a tuning half (01-10) and a reporting half (11-20);
+# sv_cvs_b (21-40) is held out whole.
+SETS = {"en_cvs": (20, 1), "sv_cvs": (20, 1), "sv_cvs_b": (20, 21)}
+FILES = [path for name in SETS for path in sorted((DATA / name).glob("*.json"))]
 
 
 @pytest.fixture(scope="module")
@@ -33,21 +37,20 @@ def _load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-EXPECTED = 20  # 01-10 tuning half, 11-20 reporting half
-
-
-def test_set_is_numbered_one_cv_per_field_and_split_in_halves():
-    cvs = read_cv_set(EN_CVS)
+@pytest.mark.parametrize("name", SETS)
+def test_set_is_numbered_one_cv_per_field_and_split_in_halves(name):
+    expected, first = SETS[name]
+    cvs = read_cv_set(DATA / name)
     ids = [cv.id for cv in cvs]
-    assert len(set(ids)) == len(ids) == EXPECTED
-    assert [int(i[:2]) for i in ids] == list(range(1, EXPECTED + 1))
-    assert len({cv.field for cv in cvs}) == EXPECTED
-    halves = [half_of(cv) for cv in cvs]
-    assert halves.count("tuning") == min(EXPECTED, 10) and halves.count("reporting") == EXPECTED - min(EXPECTED, 10)
+    assert len(set(ids)) == len(ids) == expected
+    assert [int(i[:2]) for i in ids] == list(range(first, first + expected))
+    assert len({cv.field for cv in cvs}) == expected
+    tuning = sum(1 for cv in cvs if half_of(cv) == "tuning")
+    assert tuning == (10 if first == 1 else 0)
     assert all(cv.gold and len(cv.gold) == len(cv.labels) for cv in cvs)
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+@pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.stem}" for p in FILES])
 def test_file_is_well_formed(path):
     data = _load(path)
     assert set(data) == {"id", "field", "text", "skills"}
@@ -59,7 +62,7 @@ def test_file_is_well_formed(path):
         assert skill["evidence"].strip() and skill["evidence"] in data["text"], skill
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+@pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.stem}" for p in FILES])
 def test_gold_entries_are_esco_skills_with_their_preferred_label(path, taxonomy):
     for skill in _load(path)["skills"]:
         concept = taxonomy.get(skill["uri"])
