@@ -44,8 +44,12 @@ class Settings(BaseSettings):
         0.88, description="Least cosine for embedding links in a text that is not English when MATCHA_MODEL_SV is "
                           "empty: the English-only model then reads it, and only near-identical phrases link.")
     sv_skill_link_threshold: float = Field(
-        0.95, description="Least cosine (MATCHA_MODEL_SV) for embedding-linked skills in a non-English profile. "
-                          "e5 similarities are compressed (unrelated short texts score about 0.8).")
+        0.92, description="Least cosine (MATCHA_MODEL_SV) for embedding-linked skills in a non-English profile. "
+                         "e5 similarities are compressed (unrelated short texts score about 0.8).")
+    sv_skill_link_margin: float = Field(
+        0.025, description="How far (MATCHA_MODEL_SV's cosine) a non-English phrase's link must stand above the mean "
+                           "of the phrase's 5 nearest skills: a phrase that is about as near to many skills names "
+                           "none of them (0 turns the rule off).")
     sv_occupation_link_threshold: float = Field(
         0.94, description="Least cosine (MATCHA_MODEL_SV) for embedding-linked occupations in a non-English "
                           "profile.")

@@ -1,4 +1,5 @@
-"""Which skill an English phrase names: its nearest skills re-ranked by both ranking models, before linking.
+"""Which skills a phrase names, before linking: an English phrase's nearest skills re-ranked by both ranking models
+(``LinkRanker``); a non-English phrase's nearest skills, those that stand out from the rest (``standing_out``).
 
 The label nearest to a phrase is not always the skill it names: "Plan the weekly lunch menu" is nearer to labels
 about lunches than to *plan menus*, whose description says what the phrase does. Skill ranking
@@ -27,6 +28,21 @@ from extractor.resources import Resources, SkillModel
 # Nearest skills that each model's label search puts in a phrase's pool.
 POOL = 5
 _ENGLISH = ("en",)
+# The nearest skills whose mean similarity is a phrase's local level (``standing_out``).
+LOCAL = 5
+
+
+def standing_out(hits: list[ConceptHit], margin: float, local: int = LOCAL) -> list[ConceptHit]:
+    """The hits (a phrase's nearest skills, best first) that stand at least ``margin`` above the mean similarity of
+    the phrase's ``local`` nearest: what the phrase names rather than its neighbourhood. In e5's compressed space
+    a short Swedish phrase can be 0.95 from several skills that share a word ("lossade och lastade lastbilar":
+    *lossning och lastning vid kaj*, *lastning*, ...) while the skill it names stands out from its neighbours at
+    0.93 ("Upprättade omvårdnadsplaner": *planera omvårdnad*). A local scale as in cross-lingual retrieval's CSLS,
+    on the phrase's side only. ``margin`` 0 keeps every hit."""
+    if margin <= 0 or not hits:
+        return hits
+    level = float(np.mean([h.score for h in hits[:local]]))
+    return [h for h in hits if h.score - level >= margin]
 
 
 class LinkRanker:

@@ -11,7 +11,7 @@ from extractor.coherence import SenseCheck
 from extractor.facts import (LANGUAGE_NAME_CODES, driving_licence_spans, find_education, find_experience_years,
                              find_languages, find_licences, language_code)
 from extractor.language import detect_language
-from extractor.link_ranking import LinkRanker
+from extractor.link_ranking import LOCAL, LinkRanker, standing_out
 from extractor.linking import Candidate, candidate_phrases
 from extractor.mentions import Mention
 from extractor.profile import CompetenceProfile, ConceptMatch, Evidence, LanguageSkill
@@ -163,7 +163,7 @@ class CompetenceExtractor:
         if reader is self.r.english:  # which skills each phrase names: its nearest re-ranked by both models
             hits = self._links.rank([c.text for c in candidates], vectors)
         else:
-            hits = reader.skill_index.search(vectors, k=_LINKS, languages=reader.labels)
+            hits = reader.skill_index.search(vectors, k=max(_LINKS, LOCAL), languages=reader.labels)
         scale = 1.0 - reader.skill_index.unrelated_level()  # a model's similarity range above unrelated texts
         for i, (candidate, found) in enumerate(zip(candidates, hits)):
             # A job title is closer to its occupation than to any skill: it names the job, and the skills that
@@ -171,7 +171,9 @@ class CompetenceExtractor:
             nearest = max((h.score for h in found), default=0.0)
             if i in titles and (titles[i].score - nearest) / scale >= _TITLE_MARGIN:
                 continue
-            linked.extend((candidate, h) for h in found[:_LINKS] if h.score >= reader.skill_threshold)
+            # Of its nearest skills, a phrase names those that stand out from the rest (where the reader asks so).
+            named = standing_out(found, reader.skill_margin)
+            linked.extend((candidate, h) for h in named[:_LINKS] if h.score >= reader.skill_threshold)
         return self._concepts(text, sections, mentions, linked, "skill")
 
     def _occupations(self, text, sections, mentions, candidates, titles: dict[int, ConceptHit]) -> list[ConceptMatch]:

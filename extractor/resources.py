@@ -34,6 +34,7 @@ class Reader:
     labels: tuple[str, ...] | None
     skill_threshold: float
     occupation_threshold: float
+    skill_margin: float = 0.0  # how far a skill link must stand above the phrase's nearest skills' mean (0: no rule)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class Resources:
         indexes = [build_label_index(self.taxonomy, kind, encoder, cache, ("sv",), self.progress)  # type: ignore[arg-type]
                    for kind in ("skill", "occupation")]
         return Reader(encoder, indexes[0], indexes[1], None, settings.sv_skill_link_threshold,
-                      settings.sv_occupation_link_threshold)
+                      settings.sv_occupation_link_threshold, settings.sv_skill_link_margin)
 
     def reader(self, language: str) -> Reader:
         return self.english if language == "en" else self.other

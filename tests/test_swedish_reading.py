@@ -42,3 +42,27 @@ def test_language_names_are_facts_not_skills(extractor):
     profile = extractor.extract_text("Erfarenhet\nLagerarbetare 2019-2022, plockade order.\n"
                                      "Jag talar arabiska, svenska och engelska.")
     assert not {"Arabic", "Swedish", "English"} & {s.label for s in profile.skills}
+
+
+def test_a_link_must_stand_out_from_the_phrases_nearest_skills():
+    from extractor.label_index import ConceptHit
+    from extractor.link_ranking import standing_out
+
+    def hits(*scores):
+        return [ConceptHit(f"u{i}", s, f"label {i}") for i, s in enumerate(scores)]
+
+    # Near to many skills alike (e5's compressed space): the phrase names none of them.
+    assert standing_out(hits(0.958, 0.946, 0.944, 0.937, 0.937), 0.025) == []
+    # Clearly nearer to one skill than to its neighbours: that one, though its cosine is lower.
+    assert [h.uri for h in standing_out(hits(0.933, 0.886, 0.884, 0.881, 0.876), 0.025)] == ["u0"]
+    assert [h.uri for h in standing_out(hits(0.968, 0.945, 0.891, 0.89, 0.889), 0.025)] == ["u0", "u1"]
+    assert len(standing_out(hits(0.958, 0.946, 0.944), 0.0)) == 3  # margin 0: the rule is off
+
+
+def test_a_swedish_phrase_links_the_skill_that_stands_out_below_the_old_threshold(extractor, resources):
+    reader = resources.reader("sv")
+    assert reader.skill_margin > 0 and reader.skill_threshold < 0.95
+    skills = _skills(extractor, "Erfarenhet\nLastbilschaufför 2019-2023\n- Körde i stadsmiljö i Malmö\n")
+    assert "drive in urban areas" in skills, sorted(skills)
+    link = skills["drive in urban areas"]
+    assert link.method == "embedding" and reader.skill_threshold <= link.confidence < 0.95
