@@ -8,6 +8,9 @@ import re
 from extractor.profile import Education, Evidence, LanguageSkill, Licence
 from extractor.sections import Section, section_at
 
+# Names ISO 639 (pycountry) lacks or files under another code: alternative names and macrolanguage choices.
+# They come first; every other language with a two-letter code is named as ISO 639 names it, in English and in
+# Swedish (``_iso_language_names``): "Marathi", "vitryska", "azerbajdzjanska".
 LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
     "sv": ("svenska", "swedish"), "en": ("engelska", "english"), "ar": ("arabiska", "arabic"),
     "fa": ("persiska", "farsi", "dari", "persian"), "so": ("somaliska", "somali"), "ti": ("tigrinja", "tigrinya"),
@@ -21,7 +24,28 @@ LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
     "ro": ("rumänska", "romanian"), "da": ("danska", "danish"), "no": ("norska", "norwegian"),
     "el": ("grekiska", "greek"), "bn": ("bengali", "bangla"), "ta": ("tamil",), "tl": ("tagalog", "filipino"),
 }
-_NAME_TO_CODE = {name: code for code, names in LANGUAGE_NAMES.items() for name in names}
+_PLAIN_NAME = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+)*")
+
+
+def _iso_language_names() -> dict[str, str]:
+    """Lower-cased English and Swedish names of the ISO 639 languages with a two-letter code -> that code
+    (names with a qualifier such as "Modern Greek (1453-)" left out)."""
+    import gettext
+
+    import pycountry
+
+    swedish = gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=["sv"], fallback=True)
+    names: dict[str, str] = {}
+    for language in pycountry.languages:
+        code = getattr(language, "alpha_2", None)
+        for name in (language.name, swedish.gettext(language.name)) if code else ():
+            if _PLAIN_NAME.fullmatch(name):
+                names.setdefault(name.lower(), code)
+    return names
+
+
+_NAME_TO_CODE = {**_iso_language_names(),
+                 **{name: code for code, names in LANGUAGE_NAMES.items() for name in names}}
 LANGUAGE_NAME_CODES = frozenset(_NAME_TO_CODE)
 
 

@@ -47,6 +47,19 @@ def test_a_level_belongs_to_the_language_before_it():
         assert languages == expected, line
 
 
+def test_languages_nobody_listed_are_named_by_iso_639_in_english_and_swedish():
+    for line, expected in [
+        ("Marathi (native), Belarusian B2, Azerbaijani (basic)", {"mr": ("C2", True), "be": ("B2", False),
+                                                                  "az": ("A2", False)}),
+        ("Vitryska (modersmål), azerbajdzjanska (grundläggande), ungerska B1", {
+            "be": ("C2", True), "az": ("A2", False), "hu": ("B1", False)}),
+        ("Dari (modersmål), Farsi (flytande)", {"fa": ("C2", True)}),  # alternative names keep their code
+    ]:
+        text, sections = _facts("Språk\n" + line + "\n")
+        languages = {l.language: (l.cefr, l.native) for l in find_languages(text, sections)}
+        assert languages == expected, line
+
+
 def test_education_level():
     text, sections = _facts(ENGLISH_CV)
     education = find_education(text, sections)

@@ -148,6 +148,11 @@ def test_languages_are_facts_with_a_level_not_skills(extractor, resources):
     # Before: *Swedish* from the nationality line, *interact verbally in Arabic* and *understand spoken Arabic*.
     assert not [s.label for s in profile.skills if resources.taxonomy.get(s.uri).is_language]
     assert {(spoken.language, spoken.cefr) for spoken in profile.languages} == {("ar", "C2"), ("sv", "B2")}
+    # A language outside the hand list of names (ISO 639 names it) is a fact too.
+    profile = extractor.extract_text("Experience\n2019-2023 Teacher, Pune\nTaught mathematics in Marathi.\n\n"
+                                     "Languages\nMarathi (native), English (C1)\n")
+    assert {(spoken.language, spoken.cefr) for spoken in profile.languages} == {("mr", "C2"), ("en", "C1")}
+    assert not [s.label for s in profile.skills if resources.taxonomy.get(s.uri).is_language]
 
 
 def test_word_spread_counts_concepts_that_share_the_words(resources):
