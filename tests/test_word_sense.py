@@ -168,3 +168,21 @@ def test_sentence_spans_cover_lines_bullets_and_sentences():
     text = "Kock\n• Lagade mat. Diskade; städade\nKunskaper: truck"
     assert [text[s:e] for s, e in sentence_spans(text)] == ["Kock", "Lagade mat", "Diskade", "städade",
                                                               "Kunskaper", "truck"]
+
+
+def test_everyday_words_are_not_specific_however_few_labels_have_them():
+    # wordfreq's Zipf scale: "så" (so, then; also "to sow") is among Swedish's commonest words.
+    assert WordSpread.common("så", "sv") and WordSpread.common("history", "en")
+    assert not WordSpread.common("svetsning", "sv") and not WordSpread.common("Python", "en")
+    assert not WordSpread.common("C++", "en")  # not the letter "c"
+    assert not WordSpread.common("personlig hygien", "sv")  # one word only
+
+
+def test_an_everyday_word_is_no_anchor_for_the_rest_of_the_document(extractor):
+    text = ("Erfarenhet\n2019-2023 Undersköterska, hemtjänsten i Malmö\n"
+            "- Städning och inköp hos brukare så de kunde bo kvar hemma\n- Hjälpte brukare med personlig hygien\n")
+    skills = {s.label for s in extractor.extract_text(text).skills}
+    # Before: *seed the ground* from "så", which as the document's only specific concept also held back the
+    # skills of the line it stood in (far from sowing).
+    assert "seed the ground" not in skills
+    assert "support social service users to live at home" in skills
