@@ -1,5 +1,5 @@
-"""The labelled CV sets (eval/data/en_cvs, sv_cvs, sv_cvs_b): well-formed files whose gold entries name real ESCO
-skills.
+"""The labelled CV sets (eval/data/en_cvs, sv_cvs, sv_cvs_b, en_cvs_b): well-formed files whose gold entries name
+real ESCO skills.
 
 Needs only the built taxonomy (no model): every gold URI is a skill in it, every label is that skill's English
 preferred label, every evidence is an exact substring of the CV text.
@@ -17,8 +17,8 @@ from eval.cv_sets import half_of, read_cv_set
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "eval" / "data"
 # set -> (number of CVs, first id): en_cvs and sv_cvs have a tuning half (01-10) and a reporting half (11-20);
-# sv_cvs_b (21-40) is held out whole.
-SETS = {"en_cvs": (20, 1), "sv_cvs": (20, 1), "sv_cvs_b": (20, 21)}
+# sv_cvs_b and en_cvs_b (21-40) are held out whole.
+SETS = {"en_cvs": (20, 1), "sv_cvs": (20, 1), "sv_cvs_b": (20, 21), "en_cvs_b": (20, 21)}
 FILES = [path for name in SETS for path in sorted((DATA / name).glob("*.json"))]
 
 
