@@ -18,7 +18,7 @@ from extractor.profile import CompetenceProfile, ConceptMatch, Evidence, Languag
 from extractor.concept_ranking import ConceptRanker
 from extractor.resources import Reader, Resources
 from extractor.heading_match import HeadingMatcher
-from extractor.sections import Section, headings, section_at, split_sections
+from extractor.sections import Section, headings, section_at, sections_from
 from extractor.label_index import ConceptHit
 
 log = logging.getLogger(__name__)
@@ -62,9 +62,10 @@ class CompetenceExtractor:
                             "were found from English terms and embeddings only and may be incomplete")
         reader = self.r.reader(language)
         found_headings = self._headings.find(text, reader)
-        sections = split_sections(text, found_headings)
+        heading_lines = headings(text, found_headings)
+        sections = sections_from(text, heading_lines)
         # A heading names a section, not a competence ("Skill Details" is not *identify skills gaps*).
-        heading_spans = [(line.start, line.end) for line, _ in headings(text, found_headings)]
+        heading_spans = [(line.start, line.end) for line, _ in heading_lines]
 
         def in_heading(start: int, end: int) -> bool:
             return any(s < end and start < e for s, e in heading_spans)

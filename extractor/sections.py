@@ -87,9 +87,14 @@ def headings(text: str, found: dict[int, str] | None = None) -> list[tuple[Line,
 
 def split_sections(text: str, found: dict[int, str] | None = None) -> list[Section]:
     """Sections in text order; the text before the first heading is 'other'. ``found``: see ``headings``."""
+    return sections_from(text, headings(text, found))
+
+
+def sections_from(text: str, heading_lines: list[tuple[Line, str]]) -> list[Section]:
+    """Sections in text order from the text's heading lines (``headings``); the text before the first is 'other'."""
     sections: list[Section] = []
     name, start = "other", 0
-    for line, heading in headings(text, found):
+    for line, heading in heading_lines:
         if line.start > start:
             sections.append(Section(name, start, line.start))
         name, start = heading, line.start
