@@ -29,8 +29,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
-from wordfreq import zipf_frequency
 
+from extractor.everyday_words import is_everyday
 from extractor.label_index import LabelIndex
 from extractor.linking import sentence_spans
 from extractor.mentions import PhraseIndex
@@ -39,12 +39,8 @@ from models.encoders import Encoder
 from models.nlp import normalised_doc
 
 _WORD = re.compile(r"[^\W\d_]{2,}|[A-Za-z]+[+#]+")
-_LETTERS = re.compile(r"[^\W\d_]+")
 # Evidence whose words all occur together in the labels of at most 2**SPECIFIC concepts is specific.
 SPECIFIC = 2.0
-# A word of everyday language: at least COMMON_ZIPF on wordfreq's Zipf scale. 4.5 and 5.0 tied on the tuning halves
-# (01-10) of eval/data/en_cvs and sv_cvs (F1 within 0.001); 5.0 is the smaller change.
-COMMON_ZIPF = 5.0
 # Least support (see ``Fit.support``) for a taxonomy label found by ambiguous words; similarities are rescaled so
 # that 0 is what two unrelated texts score in the reader's model and 1 is identity.
 MIN_SUPPORT = 0.2
@@ -126,12 +122,11 @@ class WordSpread:
 
     @staticmethod
     def common(text: str, lang: str) -> bool:
-        """Whether the text is one word of everyday language: at least COMMON_ZIPF on wordfreq's Zipf scale (its
-        frequency per billion words, log10) in that language ("så" 7.0, "history" 5.4, "security" 5.2; "welding" 3.5,
-        "Python" 3.8, "svetsning" 2.6). Such a word mostly means something else than the one label it matches."""
+        """Whether the text is one everyday word of its language (``extractor.everyday_words``: "history",
+        "security"; not "welding", "Python", "svetsning"). Such a word mostly means something else than the one
+        label it matches."""
         words = _WORD.findall(text)
-        return (len(words) == 1 and _LETTERS.fullmatch(words[0]) is not None  # "C++" is not the letter "c"
-                and zipf_frequency(words[0].lower(), lang if lang in ("sv", "en") else "en") >= COMMON_ZIPF)
+        return len(words) == 1 and is_everyday(words[0], lang)  # "C++" is not the letter "c"
 
     def ambiguity(self, text: str, lang: str) -> float:
         """log2 of the number of concepts whose labels contain every word of the text that labels have (0: one

@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from extractor.everyday_words import is_everyday
 from extractor.label_index import entries_digest
 from core.atomic_files import atomic_write
 from models.nlp import full_lemma_table, get_nlp, nlp_with_lemmas, normalise_phrases, normalised_doc
@@ -28,21 +29,9 @@ from taxonomy.model import Kind, LabelEntry, Taxonomy
 
 log = logging.getLogger(__name__)
 
-# Single words that are labels somewhere in ESCO but mostly mean something else in CVs and ads.
-_AMBIGUOUS = {
-    "en": {"plan", "write", "read", "work", "manage", "lead", "support", "service", "design", "care", "order",
-           "sales", "teach", "communication", "control", "learn", "assist", "travel", "sell", "help", "drive",
-           "clean", "cook", "serve", "build", "paint", "maintain", "test", "monitor", "present", "programme",
-           "program", "operate", "install", "repair", "record", "report", "network", "market", "trade",
-           "training", "coaching", "assistant", "worker", "operator", "driver", "manager", "head",
-           "director", "consultant", "specialist", "engineer", "technician", "surveyor", "inspector", "agent"},
-    "sv": {"service", "arbete", "arbeta", "lager", "kassa", "bar", "bud", "post", "tull", "vakt", "tolk", "kök",
-           "sy", "lön", "skatt", "avtal", "budget", "mentor", "planering", "strategi", "ledare", "kontakt",
-           "montera", "reception", "träning", "tvätt"},
-}
 MIN_COMPOUND_TERM = 5
 # Bumped when the rules that build the cached patterns and lemma tables change (the label digest does not).
-_RULES_VERSION = "3"
+_RULES_VERSION = "4"
 # Words that join two verbs sharing an object ("läste och tolkade ritningar") or two objects sharing a verb.
 _COORDINATORS = {"och", "samt", "eller", "and", "or", ","}
 
@@ -128,7 +117,8 @@ class PhraseIndex:
             # Alternative English occupation labels of one word are mostly generic ("assistant").
             if kind == "occupation" and lang == "en" and not entry.preferred and len(words) == 1:
                 continue
-            if len(words) == 1 and entry.text.lower() in _AMBIGUOUS.get(lang, set()):
+            # A label of one everyday word ("work", "order", "lager") mostly means something else in a CV.
+            if len(words) == 1 and is_everyday(entry.text, lang):
                 continue
             entries.append((entry.text, PatternTarget(entry.uri, kind, entry.preferred, entry.text,  # type: ignore[arg-type]
                                                       lang)))

@@ -186,3 +186,16 @@ def test_an_everyday_word_is_no_anchor_for_the_rest_of_the_document(extractor):
     # skills of the line it stood in (far from sowing).
     assert "seed the ground" not in skills
     assert "support social service users to live at home" in skills
+
+
+def test_labels_of_one_everyday_word_are_no_patterns_and_rarer_ones_are(resources):
+    # No list names these words: "board" (issue 13: *scaffolding components*), "history", "städa" and
+    # "statistik" are everyday words; "welding", "Python" and "svetsning" are not.
+    found = {m.text.lower() for m in resources.phrases.find(
+        "Member of the board. Interested in history. Welding and Python.", "en")}
+    assert "board" not in found and "history" not in found
+    assert {"welding", "python"} <= found
+    found_sv = {m.text.lower() for m in resources.phrases.find("Städa, statistik och svetsning.", "sv")
+                if m.kind == "skill"}
+    assert "städa" not in found_sv and "statistik" not in found_sv
+    assert "svetsning" in found_sv
