@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from extractor.profile import Education, Evidence, LanguageSkill, Licence
-from extractor.sections import Section, section_at
+from extractor.sections import SECTION_HEADINGS, Section, section_at
 
 # Names ISO 639 (pycountry) lacks or files under another code: alternative names and macrolanguage choices.
 # They come first; every other language with a two-letter code is named as ISO 639 names it, in English and in
@@ -76,6 +76,11 @@ def _ev(text: str, start: int, end: int, sections: list[Section]) -> Evidence:
     return Evidence(start=start, end=end, text=text[start:end], section=section_at(sections, start))
 
 
+# "Språk: svenska, engelska" inside a line that also holds other things ("Kunskaper: Excel. Språk: ...").
+_INLINE_LANGUAGES = re.compile(r"\b(?:%s)\s*:" % "|".join(sorted(SECTION_HEADINGS["languages"], key=len, reverse=True)),
+                               re.I)
+
+
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
@@ -90,9 +95,9 @@ def find_languages(text: str, sections: list[Section]) -> list[LanguageSkill]:
         section = section_at(sections, match.start())
         line_start, line_end = _line_bounds(text, match.start())
         line = text[line_start:line_end]
-        # A language counts where the languages section lists it, or where a level is stated beside it. Its
-        # level is what follows it up to the next language named in the line: in "Persiska (modersmål),
-        # svenska (B1)" the B1 is Swedish's, not Persian's.
+        # A language counts where the languages section lists it (or a "Språk:" earlier in its line), or where a
+        # level is stated beside it. Its level is what follows it up to the next language named in the line: in
+        # "Persiska (modersmål), svenska (B1)" the B1 is Swedish's, not Persian's.
         next_start = matches[i + 1].start() if i + 1 < len(matches) else line_end
         tail = text[match.end():min(line_end, next_start)][:60]
         cefr, native = None, False
@@ -109,7 +114,8 @@ def find_languages(text: str, sections: list[Section]) -> list[LanguageSkill]:
                 if re.search(pattern, tail, re.I):
                     cefr, native = level, is_native
                     break
-        if section != "languages" and cefr is None:
+        listed = section == "languages" or _INLINE_LANGUAGES.search(line[:match.start() - line_start])
+        if not listed and cefr is None:
             continue
         skill = found.setdefault(code, LanguageSkill(language=code, name=match[1].capitalize()))
         if cefr and (skill.cefr is None or cefr > skill.cefr):

@@ -33,6 +33,14 @@ def test_svenska_som_andrasprak_and_explicit_cefr():
     assert languages["fa"].native
 
 
+def test_languages_listed_after_a_heading_inside_a_line():
+    for text, expected in [("Kunskaper: Excel, truckkort. Språk: svenska, engelska, arabiska", {"sv", "en", "ar"}),
+                           ("Languages: English, Arabic, Swedish", {"en", "ar", "sv"}),
+                           ("Worked with English customers and Swedish suppliers.", set())]:
+        sections = split_sections(text)
+        assert {l.language for l in find_languages(text, sections)} == expected, text
+
+
 def test_a_level_belongs_to_the_language_before_it():
     for line, expected in [
         ("Persiska (modersmål), svenska (B1), engelska (B2)", {"fa": ("C2", True), "sv": ("B1", False),
