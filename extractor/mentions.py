@@ -5,6 +5,8 @@ same lookup tables as the text, so inflected forms match ("svetsade" ~ "svetsa",
 what spaCy's ``PhraseMatcher(attr="NORM")`` + ``filter_spans`` do, over a table of lemma n-grams: building a
 PhraseMatcher for the 110k ESCO labels took 10.5 s on 2 cores, the table loads from its cache in under 2 s.
 Swedish closed compounds that end in a known term ("rörsvetsning" -> "svetsning") match with lower confidence.
+Labels of one everyday word ("work", "order": ``extractor.everyday_words``) are no patterns; the object of a label
+that names using a tool ("operate forklift", "köra cirkelsåg") is one where no label already has that form.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ log = logging.getLogger(__name__)
 
 MIN_COMPOUND_TERM = 5
 # Bumped when the rules that build the cached patterns and lemma tables change (the label digest does not).
-_RULES_VERSION = "4"
+_RULES_VERSION = "5"
 # Words that join two verbs sharing an object ("läste och tolkade ritningar") or two objects sharing a verb.
 _COORDINATORS = {"och", "samt", "eller", "and", "or", ","}
 
@@ -128,8 +130,9 @@ class PhraseIndex:
             key = " ".join(norm)
             if target not in by_key[key]:
                 by_key[key].append(target)
-        if lang == "sv":  # "lägga golv" <-> "golvläggning", where no label already has that form
-            derived = _derived_forms(entries)
+        # "lägga golv" <-> "golvläggning" (Swedish), "köra cirkelsåg" -> "cirkelsåg", where no label has that form
+        derived = (_derived_forms(entries) if lang == "sv" else []) + _tool_objects(entries, lang)
+        if derived:
             for (text, target), norm in zip(derived, normalise_phrases([t for t, _ in derived], lang)):
                 key = " ".join(norm)
                 if key not in by_key:
@@ -234,6 +237,27 @@ def _derived_forms(entries: list[tuple[str, PatternTarget]]) -> list[tuple[str, 
         elif len(words) == 1 and len(text) >= 9:
             derived.extend((form, target) for form in phrase_of_compound(text, verbs))
     return derived
+
+
+# Verbs of labels that name using a tool or a system: the object alone names the skill in a list of tools
+# ("Cirkelsåg, spikpistol" -> *operate circular saw*, *operate nail gun*).
+TOOL_VERBS = {"en": ("operate", "use"), "sv": ("använda", "köra", "manövrera")}
+_ARTICLES = {"a", "an", "the", "en", "ett"}
+
+
+def _tool_objects(entries: list[tuple[str, PatternTarget]], lang: str) -> list[tuple[str, PatternTarget]]:
+    """The object of each skill label that is a tool verb and its object ("operate forklift" -> "forklift"),
+    unless the object is one everyday word."""
+    verbs = set(TOOL_VERBS.get(lang, ()))
+    objects = []
+    for text, target in entries:
+        words = text.split()
+        if target.kind != "skill" or len(words) < 2 or words[0].lower() not in verbs:
+            continue
+        rest = words[2:] if words[1].lower() in _ARTICLES else words[1:]
+        if rest and not (len(rest) == 1 and is_everyday(rest[0], lang)):
+            objects.append((" ".join(rest), target))
+    return objects
 
 
 def _cached(cache_dir: Path, prefix: str, digest: str, build: Callable[[], dict]) -> dict:

@@ -66,3 +66,13 @@ def test_a_swedish_phrase_links_the_skill_that_stands_out_below_the_old_threshol
     assert "drive in urban areas" in skills, sorted(skills)
     link = skills["drive in urban areas"]
     assert link.method == "embedding" and reader.skill_threshold <= link.confidence < 0.95
+
+
+def test_a_tool_in_a_list_names_the_skill_of_operating_it(resources):
+    # "köra cirkelsåg", "använda spikpistol", "operate forklift": the object alone in a list of tools.
+    found = {(m.text.lower(), resources.taxonomy.get(m.uri).labels["en"])
+             for m in resources.phrases.find("Kunskaper: Cirkelsåg, kapsåg, spikpistol, handverktyg.", "sv")}
+    assert {("cirkelsåg", "operate circular saw"), ("spikpistol", "operate nail gun")} <= found
+    found_en = {resources.taxonomy.get(m.uri).labels["en"]
+                for m in resources.phrases.find("Tools: forklift, hand scanner", "en")}
+    assert "operate forklift" in found_en
