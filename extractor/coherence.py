@@ -10,6 +10,7 @@ list of words), so the rule carries to words nobody listed:
   "history", "security") is not specific however few labels have it: it needs support like an ambiguous one.
 - **unknown words**: words of the evidence that no taxonomy label has ("Docker", "CI", "Scrum"): ESCO lacks what
   the phrase is about, so a link to a label that shares another of its words ("containers") proves nothing.
+  Everyday words ("every week", "lunch") are not such terms.
 - **sentence fit**: cosine of the line or sentence the evidence is in and the concept (its label and description
   for the English reader, ``Resources.skill_descriptions``; its Swedish labels for the e5 reader).
 - **anchor fit**: mean cosine of the concept and the document's specific concepts (taxonomy labels found with
@@ -117,6 +118,7 @@ class WordSpread:
         lang = lang if lang in self.concepts else "en"
         table = self.concepts[lang]
         return sum(1 for t in normalised_doc(text, self.phrases.nlp[lang]) if _WORD.fullmatch(t.norm_)
+                   and not is_everyday(t.norm_, lang)  # "every week", "lunch": words, not terms ESCO lacks
                    and (t.norm_ not in table or (uri is not None and len(table[t.norm_]) == 1
                                                  and uri not in table[t.norm_])))
 

@@ -162,6 +162,9 @@ def test_word_spread_counts_concepts_that_share_the_words(resources):
     # Several words are as specific as the concepts that have them all.
     assert spread.ambiguity("control systems", "en") < spread.ambiguity("control", "en")
     assert spread.ambiguity("Docker", "en") == 0.0  # a word no label has points nowhere
+    # Words no label has: "Docker" is a term ESCO lacks; "every week" are everyday words, not missing terms.
+    assert spread.unknown("Package services in Docker containers", "en") == 1
+    assert spread.unknown("Followed up key performance indicators every week", "en") == 0
 
 
 def test_sentence_spans_cover_lines_bullets_and_sentences():
