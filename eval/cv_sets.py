@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from extractor.facts import language_code
 from extractor.profile import CompetenceProfile
+from taxonomy.model import Taxonomy
 
 
 @dataclass
@@ -76,13 +78,30 @@ def score_cvs(cvs: list[LabelledCv], extract: Callable[[str], CompetenceProfile]
     return {"figures": figures, "cvs": per_cv}
 
 
-def score_sentences(sentences: list[tuple[str, set[str]]], extract: Callable[[str], CompetenceProfile]) -> dict:
+def language_concepts(taxonomy: Taxonomy) -> dict[str, str]:
+    """ISO 639-1 code -> the taxonomy's concept of that language (*English*, *Swedish*)."""
+    found: dict[str, tuple[int, str]] = {}
+    for concept in taxonomy.concepts.values():
+        label = concept.label("en")
+        code = language_code(label) if concept.is_language else None
+        if code is not None and (code not in found or len(label) < found[code][0]):  # not *write Hungarian*
+            found[code] = (len(label), concept.uri)
+    return {code: uri for code, (_, uri) in found.items()}
+
+
+def score_sentences(sentences: list[tuple[str, set[str]]], extract: Callable[[str], CompetenceProfile],
+                    languages: dict[str, str] | None = None) -> dict:
     """The same set-level figures for single sentences with (not exhaustive) gold skills, e.g. Decorte et al.:
     every skill ``extract`` finds in a sentence counts, also in sentences without a gold skill in the taxonomy,
-    so precision is a lower bound."""
+    so precision is a lower bound. Where the gold lists name languages (Decorte does, *English* for "speak and
+    write fluently English"), pass ``languages`` (``language_concepts``): a language the profile states as a fact
+    counts as that language's concept. The CV sets leave languages out of their gold lists, and ``score_cvs``
+    out of what it counts."""
     tp = n_found = n_gold = 0
     for text, gold in sentences:
-        found = {s.uri for s in extract(text).skills}
+        profile = extract(text)
+        found = {s.uri for s in profile.skills}
+        found |= {languages[spoken.language] for spoken in profile.languages if spoken.language in (languages or {})}
         counts = set_scores(found, gold)
         tp, n_found, n_gold = tp + counts[0], n_found + counts[1], n_gold + counts[2]
     return {**precision_recall(tp, n_found, n_gold), "found": n_found, "gold": n_gold, "n": len(sentences)}

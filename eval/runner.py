@@ -110,14 +110,15 @@ def run_profile_benchmarks(decorte: list[Path], folders: list[Path], make_extrac
                            report: Path | None, as_json: bool) -> None:
     """What users get: the profile `extract` builds (thresholded linking), scored as sets against the gold
     skills of Decorte sentences and of labelled CV sets (per half)."""
-    from eval.cv_sets import score_sentences
+    from eval.cv_sets import language_concepts, score_sentences
 
     extractor = make_extractor()
     results, notes = {}, []
     for path in decorte:
         examples, missing = read_decorte(path, extractor.r.taxonomy)
         started = time.perf_counter()
-        figures = score_sentences([(e.query, e.gold) for e in examples], extractor.extract_text)
+        figures = score_sentences([(e.query, e.gold) for e in examples], extractor.extract_text,
+                                  language_concepts(extractor.r.taxonomy))
         notes.append(f"{Path(path).stem} profile: {len(examples)} sentences in {time.perf_counter() - started:.1f} "
                      f"s; {missing} gold labels not in the taxonomy (count as misses)")
         results[f"{Path(path).stem} (profile)"] = {"matcha": figures}

@@ -72,6 +72,14 @@ SFI_TO_CEFR = {"A": "A1", "B": "A2", "C": "B1", "D": "B1"}
 SAS_TO_CEFR = {"grund": "B1", "1": "B2", "2": "B2", "3": "C1"}
 
 
+def _level_words(text: str) -> tuple[str | None, bool]:
+    """The CEFR level and nativeness that words of ``text`` state ("flytande", "mother tongue"), if any."""
+    for pattern, level, is_native in _LEVEL_WORDS:
+        if re.search(pattern, text, re.I):
+            return level, is_native
+    return None, False
+
+
 def _ev(text: str, start: int, end: int, sections: list[Section]) -> Evidence:
     return Evidence(start=start, end=end, text=text[start:end], section=section_at(sections, start))
 
@@ -110,10 +118,11 @@ def find_languages(text: str, sections: list[Section]) -> list[LanguageSkill]:
         elif (cefr_match := _CEFR_RE.search(tail)) is not None:
             cefr = cefr_match[1]
         else:
-            for pattern, level, is_native in _LEVEL_WORDS:
-                if re.search(pattern, tail, re.I):
-                    cefr, native = level, is_native
-                    break
+            cefr, native = _level_words(tail)
+            previous_end = matches[i - 1].end() if i and matches[i - 1].end() > line_start else None
+            if cefr is None and previous_end is None:  # "Fluent in English", "flytande svenska": the first in
+                head = re.split(r"[.;:•!?]", text[line_start:match.start()])[-1][-40:]  # its line, same clause
+                cefr, native = _level_words(head)
         listed = section == "languages" or _INLINE_LANGUAGES.search(line[:match.start() - line_start])
         if not listed and cefr is None:
             continue

@@ -41,6 +41,15 @@ def test_languages_listed_after_a_heading_inside_a_line():
         assert {l.language for l in find_languages(text, sections)} == expected, text
 
 
+def test_a_level_word_before_the_first_language_of_a_line():
+    for text, expected in [("communicate fluently in English", {"en": "C1"}),
+                           ("Talar flytande svenska och arabiska", {"sv": "C1"}),  # arabiska: no level of its own
+                           ("Good knowledge of Excel. English customers", {}),   # another clause
+                           ("Persiska (modersmål), svenska, engelska (B2)", {"fa": "C2", "en": "B2"})]:
+        found = {l.language: l.cefr for l in find_languages(text, split_sections(text))}
+        assert found == expected, text
+
+
 def test_a_level_belongs_to_the_language_before_it():
     for line, expected in [
         ("Persiska (modersmål), svenska (B1), engelska (B2)", {"fa": ("C2", True), "sv": ("B1", False),

@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from eval.cv_sets import precision_recall, read_cv_set, score_cvs, score_sentences
+from eval.cv_sets import language_concepts, precision_recall, read_cv_set, score_cvs, score_sentences
 from eval.datasets import Example
 from eval.ranking_tuning import GRID, cross_tune, grid
 from extractor.concept_ranking import SkillWeights
@@ -30,6 +30,14 @@ def test_sentences_are_scored_on_the_profile_extract_builds(extractor):
     assert figures["n"] == 3 and figures["gold"] == 2
     assert figures["recall"] == 1.0 and figures["found"] >= 2
     assert figures["precision"] == round(2 / figures["found"], 4)
+
+
+def test_a_language_stated_as_a_fact_counts_where_the_gold_lists_name_languages(extractor):
+    concepts = language_concepts(extractor.r.taxonomy)
+    assert extractor.r.taxonomy.get(concepts["en"]).label("en") == "English"  # not *write English*
+    sentences = [("We expect that you speak and write fluently English.", {concepts["en"]})]
+    assert score_sentences(sentences, extractor.extract_text, concepts)["recall"] == 1.0
+    assert score_sentences(sentences, extractor.extract_text)["recall"] == 0.0  # a fact, not a skill
 
 
 def test_cv_set_halves(extractor, tmp_path):
