@@ -1,8 +1,9 @@
 """matcha's own Swedish lexicon: Swedish terms mapped to ESCO URIs, per sector, as TSV project data.
 
 Each line: ``svenska termer (|-separerade) <TAB> ESCO English preferred label <TAB> ESCO URI``.
-The first Swedish term is the concept's Swedish label; the rest are synonyms and common forms. Lines starting
-with ``#`` are comments. ``matcha taxonomy resolve-lexicon`` fills in and checks the URI column.
+The first Swedish term is the concept's Swedish label; the rest are synonyms and common forms. The files
+``sv_skills_cv_*.tsv`` hold the phrasings CVs and ads use ("köra motviktstruck", "ta emot leveranser"): all their
+terms are synonyms, never a concept's Swedish label. Lines starting with ``#`` are comments. ``matcha taxonomy resolve-lexicon`` fills in and checks the URI column.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ class LexiconRow:
     uri: str
     file: str
     kind: str  # "skill" | "occupation"
+    phrasings: bool = False  # terms that are never the concept's Swedish label (``PHRASINGS`` files)
+
+
+PHRASINGS = "sv_skills_cv_"
 
 
 def lexicon_files(folder: Path = LEXICON_DIR) -> list[Path]:
@@ -47,7 +52,8 @@ def read_lexicon(folder: Path = LEXICON_DIR) -> list[LexiconRow]:
             en_label = parts[1].strip() if len(parts) > 1 else ""
             uri = parts[2].strip() if len(parts) > 2 else ""
             if terms:
-                rows.append(LexiconRow(terms, en_label, uri, path.name, _kind_of(path)))
+                rows.append(LexiconRow(terms, en_label, uri, path.name, _kind_of(path),
+                                       path.name.startswith(PHRASINGS)))
     return rows
 
 
@@ -69,7 +75,7 @@ def apply_lexicon(taxonomy: Taxonomy, rows: list[LexiconRow], lang: str = "sv") 
         if concept is None:
             continue
         for i, term in enumerate(row.terms):
-            concept.add_label(lang, term, preferred=(i == 0))
+            concept.add_label(lang, term, preferred=(i == 0 and not row.phrasings))
         applied += 1
     missing = len(rows) - applied
     if missing:
