@@ -79,16 +79,25 @@ def test_swedish_lexicon_rows_are_resolved_to_esco_uris():
 
 
 def test_every_lexicon_row_names_the_concept_it_maps_to(resources):
-    """Each row's English label is the ESCO preferred label of its URI (what the resolver writes), and no
-    Swedish term is claimed by two concepts of the same kind."""
-    claimed: dict[tuple[str, str], str] = {}
+    """Each row's English label is the ESCO preferred label of its URI (what the resolver writes), no term is
+    claimed by two concepts of the same kind in one language, and no English phrasing is another concept's ESCO
+    label."""
+    claimed: dict[tuple[str, str, str], str] = {}
     for row in read_lexicon():
         concept = resources.taxonomy.get(row.uri)
         assert concept is not None and concept.kind == row.kind, row
         assert concept.label("en") == row.en_label, row
         for term in row.terms:
-            key = (row.kind, term.lower())
-            assert claimed.setdefault(key, row.uri) == row.uri, (term, row.uri, claimed[key])
+            key = (row.kind, row.lang, term.lower())
+            claimed.setdefault(key, row.uri)
+    for concept in resources.taxonomy.concepts.values():  # ESCO's own English labels claim their terms
+        for term in (concept.label("en"), *concept.alt_labels.get("en", [])):
+            owner = claimed.get((concept.kind, "en", term.lower()))
+            assert owner in (None, concept.uri), (term, concept.uri, owner)
+    for row in read_lexicon():
+        for term in row.terms:
+            key = (row.kind, row.lang, term.lower())
+            assert claimed[key] == row.uri, (term, row.uri, claimed[key])
 
 
 def test_built_taxonomy_has_esco_counts_and_swedish_labels(resources):

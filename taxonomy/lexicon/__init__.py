@@ -1,9 +1,12 @@
-"""matcha's own Swedish lexicon: Swedish terms mapped to ESCO URIs, per sector, as TSV project data.
+"""matcha's own lexicon: Swedish (``sv_*.tsv``) and English (``en_*.tsv``) terms mapped to ESCO URIs, per sector,
+as TSV project data.
 
 Each line: ``svenska termer (|-separerade) <TAB> ESCO English preferred label <TAB> ESCO URI``.
 The first Swedish term is the concept's Swedish label; the rest are synonyms and common forms. The files
 ``sv_skills_cv_*.tsv`` hold the phrasings CVs and ads use ("köra motviktstruck", "ta emot leveranser"): all their
-terms are synonyms, never a concept's Swedish label. Lines starting with ``#`` are comments. ``matcha taxonomy resolve-lexicon`` fills in and checks the URI column.
+terms are synonyms, never a concept's Swedish label. The English files (``en_skills_cv_*.tsv``) do the same for
+English CVs and ads ("order picking", "fault finding"): ESCO's own English labels stay the preferred ones. Lines
+starting with ``#`` are comments. ``matcha taxonomy resolve-lexicon`` fills in and checks the URI column.
 """
 
 from __future__ import annotations
@@ -27,18 +30,19 @@ class LexiconRow:
     uri: str
     file: str
     kind: str  # "skill" | "occupation"
-    phrasings: bool = False  # terms that are never the concept's Swedish label (``PHRASINGS`` files)
+    phrasings: bool = False  # terms that are never the concept's label (``PHRASINGS`` files, English files)
+    lang: str = "sv"
 
 
 PHRASINGS = "sv_skills_cv_"
 
 
 def lexicon_files(folder: Path = LEXICON_DIR) -> list[Path]:
-    return sorted(folder.glob("sv_*.tsv"))
+    return sorted(folder.glob("sv_*.tsv")) + sorted(folder.glob("en_*.tsv"))
 
 
 def _kind_of(path: Path) -> str:
-    return "occupation" if path.name.startswith("sv_occupations") else "skill"
+    return "occupation" if path.name[3:].startswith("occupations") else "skill"
 
 
 def read_lexicon(folder: Path = LEXICON_DIR) -> list[LexiconRow]:
@@ -52,8 +56,9 @@ def read_lexicon(folder: Path = LEXICON_DIR) -> list[LexiconRow]:
             en_label = parts[1].strip() if len(parts) > 1 else ""
             uri = parts[2].strip() if len(parts) > 2 else ""
             if terms:
+                lang = path.name[:2]
                 rows.append(LexiconRow(terms, en_label, uri, path.name, _kind_of(path),
-                                       path.name.startswith(PHRASINGS)))
+                                       path.name.startswith(PHRASINGS) or lang != "sv", lang))
     return rows
 
 
@@ -67,15 +72,15 @@ def lexicon_hash(folder: Path = LEXICON_DIR) -> str:
     return digest.hexdigest()[:16]
 
 
-def apply_lexicon(taxonomy: Taxonomy, rows: list[LexiconRow], lang: str = "sv") -> int:
-    """Add the lexicon's Swedish terms to the taxonomy's concepts; returns how many rows applied."""
+def apply_lexicon(taxonomy: Taxonomy, rows: list[LexiconRow]) -> int:
+    """Add the lexicon's terms to the taxonomy's concepts, in each row's language; returns how many rows applied."""
     applied = 0
     for row in rows:
         concept = taxonomy.get(row.uri)
         if concept is None:
             continue
         for i, term in enumerate(row.terms):
-            concept.add_label(lang, term, preferred=(i == 0 and not row.phrasings))
+            concept.add_label(row.lang, term, preferred=(i == 0 and not row.phrasings))
         applied += 1
     missing = len(rows) - applied
     if missing:
