@@ -11,7 +11,7 @@ SENTENCES = ["Experience caring for elderly patients in a nursing home",
              "Competent with developing multithreaded scalable concurrent applications.",
              "You will plan the weekly menu and order fresh produce from our suppliers.",
              "Knowledge of Kubernetes and cloud infrastructure is a plus.",
-             "Fold and iron the residents' laundry and change the bed linen."]
+             "Iron shirts and fold towels in the hotel laundry."]
 
 
 class SecondModelAsMain:
@@ -66,8 +66,8 @@ def test_fused_score_is_the_weighted_sum_of_both_models_exact_similarities(resou
 
 
 def test_fusion_takes_the_second_models_view_where_it_outweighs_the_main_models(resources, fused):
-    """Ironing is named in the laundry sentence: all-MiniLM ranks *iron textiles* (5th) below laundry in
-    general, e5 puts it first, and at the shipped weight (0.75) the fusion follows e5 there."""
+    """Ironing is named in the laundry sentence: all-MiniLM ranks *iron textiles* below collecting laundry, e5
+    puts it first, and at the shipped weight (0.75) the fusion follows e5 there."""
     def top5(weight):
         hits = fused[-1].top(SkillWeights(fusion=weight), 5)
         return [resources.taxonomy.get(hit.uri).label("en") for hit in hits]
