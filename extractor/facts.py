@@ -130,7 +130,8 @@ def find_languages(text: str, sections: list[Section]) -> list[LanguageSkill]:
         if cefr and (skill.cefr is None or cefr > skill.cefr):
             skill.cefr = cefr
         skill.native = skill.native or native
-        skill.evidence.append(_ev(text, line_start, line_end, sections))
+        if not any(e.start == line_start for e in skill.evidence):  # "Swedish ... Svenska som andraspråk": one line
+            skill.evidence.append(_ev(text, line_start, line_end, sections))
     return list(found.values())
 
 

@@ -30,6 +30,7 @@ def test_svenska_som_andrasprak_and_explicit_cefr():
     languages = {l.language: l for l in find_languages(text, sections)}
     assert languages["en"].cefr == "C1"
     assert languages["sv"].cefr == "B1"
+    assert len({(e.start, e.end) for e in languages["sv"].evidence}) == len(languages["sv"].evidence)  # each line once
     assert languages["fa"].native
 
 
