@@ -8,7 +8,7 @@ from dataclasses import dataclass
 SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
     "experience": ("arbetslivserfarenhet", "erfarenhet", "yrkeserfarenhet", "anställningar", "arbetserfarenhet",
                    "tidigare anställningar", "work experience", "experience", "employment", "employment history",
-                   "professional experience", "work history", "career"),
+                   "professional experience", "work history", "career", "employment record", "work record"),
     "education": ("utbildning", "utbildningar", "education", "studies", "academic background", "kurser",
                   "courses", "training"),
     "languages": ("språk", "språkkunskaper", "languages", "language skills"),

@@ -34,6 +34,12 @@ def test_svenska_som_andrasprak_and_explicit_cefr():
     assert languages["fa"].native
 
 
+def test_employment_record_is_a_heading_and_a_requirement_line_is_not():
+    from extractor.sections import heading_name
+    assert heading_name("Employment Record") == heading_name("Work record:") == "experience"
+    assert heading_name("Java development experience") is None  # a requirement in an ad, not a heading
+
+
 def test_languages_listed_after_a_heading_inside_a_line():
     for text, expected in [("Kunskaper: Excel, truckkort. Språk: svenska, engelska, arabiska", {"sv", "en", "ar"}),
                            ("Languages: English, Arabic, Swedish", {"en", "ar", "sv"}),
