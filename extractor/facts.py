@@ -119,8 +119,8 @@ def find_languages(text: str, sections: list[Section]) -> list[LanguageSkill]:
             cefr = cefr_match[1]
         else:
             cefr, native = _level_words(tail)
-            previous_end = matches[i - 1].end() if i and matches[i - 1].end() > line_start else None
-            if cefr is None and previous_end is None:  # "Fluent in English", "flytande svenska": the first in
+            first_in_line = i == 0 or matches[i - 1].end() <= line_start
+            if cefr is None and first_in_line:  # "Fluent in English", "flytande svenska": the first in
                 head = re.split(r"[.;:•!?]", text[line_start:match.start()])[-1][-40:]  # its line, same clause
                 cefr, native = _level_words(head)
         listed = section == "languages" or _INLINE_LANGUAGES.search(line[:match.start() - line_start])

@@ -30,8 +30,16 @@ class LexiconRow:
     uri: str
     file: str
     kind: str  # "skill" | "occupation"
-    phrasings: bool = False  # terms that are never the concept's label (``PHRASINGS`` files, English files)
-    lang: str = "sv"
+
+    @property
+    def lang(self) -> str:
+        """The terms' language: the file name's prefix (``sv_``, ``en_``)."""
+        return self.file[:2]
+
+    @property
+    def phrasings(self) -> bool:
+        """Terms that are never the concept's label: a ``PHRASINGS`` file, or English (ESCO has English labels)."""
+        return self.file.startswith(PHRASINGS) or self.lang != "sv"
 
 
 PHRASINGS = "sv_skills_cv_"
@@ -56,9 +64,7 @@ def read_lexicon(folder: Path = LEXICON_DIR) -> list[LexiconRow]:
             en_label = parts[1].strip() if len(parts) > 1 else ""
             uri = parts[2].strip() if len(parts) > 2 else ""
             if terms:
-                lang = path.name[:2]
-                rows.append(LexiconRow(terms, en_label, uri, path.name, _kind_of(path),
-                                       path.name.startswith(PHRASINGS) or lang != "sv", lang))
+                rows.append(LexiconRow(terms, en_label, uri, path.name, _kind_of(path)))
     return rows
 
 
