@@ -3,12 +3,20 @@
 A set is a folder of JSON files, one per CV: ``{"id", "field", "text", "skills": [{"uri", "label",
 "evidence"}]}``. Scored per set half: the files whose id starts with 01-10 are the tuning half, the rest the
 reporting half (figures tuned on the first are reported on the second).
+
+The gold lists name one ESCO skill per competence a writer saw; a profile may name a true competence the list
+leaves out (a second wording, a tool beside its skill). A set may also hold ``judgements.tsv``: pooled, blind
+judgements of such concepts (``id, uri, label, source, judge_a, judge_b``; source ``gold``, ``found`` (in a
+profile, not in the gold list) or ``decoy`` (from another field's profile), each judge ``Y`` or ``N``). Judged
+precision counts a found concept as right when it is in the gold list or both judges said Y; a concept no judge
+saw counts as wrong, so it is a lower bound that falls as the extractor finds new concepts.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import csv
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -24,16 +32,45 @@ class LabelledCv:
     text: str
     gold: set[str]
     labels: dict[str, str]
+    judged: dict[str, tuple[str, ...]] = field(default_factory=dict)  # uri -> the judges' votes (Y/N)
+    sources: dict[str, str] = field(default_factory=dict)             # uri -> where the judged concept came from
+
+    @property
+    def supported(self) -> set[str]:
+        """The gold list and the concepts every judge said the CV shows."""
+        return self.gold | {uri for uri, votes in self.judged.items() if votes and all(v == "Y" for v in votes)}
+
+
+JUDGEMENTS = "judgements.tsv"
+
+
+def read_judgements(folder: Path) -> dict[str, list[dict[str, str]]]:
+    """CV id -> its judged concepts (rows of ``judgements.tsv``); empty where the set has none."""
+    path = Path(folder) / JUDGEMENTS
+    if not path.exists():
+        return {}
+    rows: dict[str, list[dict[str, str]]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            rows.setdefault(row["id"], []).append(row)
+    return rows
 
 
 def read_cv_set(folder: Path) -> list[LabelledCv]:
     cvs = []
+    judgements = read_judgements(folder)
     for path in sorted(Path(folder).glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         skills = data.get("skills", [])
+        judged = judgements.get(data["id"], [])
         cvs.append(LabelledCv(data["id"], data.get("field", ""), data["text"], {s["uri"] for s in skills},
-                              {s["uri"]: s.get("label", "") for s in skills}))
+                              {s["uri"]: s.get("label", "") for s in skills},
+                              {row["uri"]: _votes(row) for row in judged}, {row["uri"]: row["source"] for row in judged}))
     return cvs
+
+
+def _votes(row: dict[str, str]) -> tuple[str, ...]:
+    return tuple(row[k].strip().upper() for k in sorted(row) if k.startswith("judge_") and row[k].strip())
 
 
 def half_of(cv: LabelledCv, tuning_ids: int = 10) -> str:
@@ -54,28 +91,59 @@ def precision_recall(tp: int, n_found: int, n_gold: int) -> dict[str, float]:
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
-def score_cvs(cvs: list[LabelledCv], extract: Callable[[str], CompetenceProfile],
-              min_confidence: float = 0.0) -> dict:
-    """Micro-averaged precision, recall and F1 per half and overall, and each CV's misses and extras."""
+def score_cvs(cvs: list[LabelledCv], extract: Callable[[str], CompetenceProfile]) -> dict:
+    """Micro-averaged precision, recall and F1 per half and overall, and each CV's misses and extras. Where the
+    set has judgements: judged precision (a found concept is right when it is in the gold list or every judge said
+    the CV shows it) and how many found concepts no judge saw (counted as wrong)."""
     totals: dict[str, list[int]] = {}
     per_cv = []
+    judged_sets = any(cv.judged for cv in cvs)
     for cv in cvs:
         profile = extract(cv.text)
-        found = {s.uri: s.label for s in profile.skills if s.confidence >= min_confidence}
+        found = {s.uri: s.label for s in profile.skills}
         tp, n_found, n_gold = set_scores(set(found), cv.gold)
+        right = len(set(found) & cv.supported)
+        unjudged = len(set(found) - cv.gold - set(cv.judged))
         for key in (half_of(cv), "all"):
-            acc = totals.setdefault(key, [0, 0, 0])
-            acc[0] += tp
-            acc[1] += n_found
-            acc[2] += n_gold
+            acc = totals.setdefault(key, [0, 0, 0, 0, 0])
+            for i, value in enumerate((tp, n_found, n_gold, right, unjudged)):
+                acc[i] += value
         per_cv.append({"id": cv.id, "half": half_of(cv), "tp": tp, "found": n_found, "gold": n_gold,
+                       "judged_right": right, "unjudged": unjudged,
                        "missed": sorted(cv.labels[u] for u in cv.gold - set(found)),
-                       "extra": sorted(label for u, label in found.items() if u not in cv.gold)})
+                       "extra": sorted(label for u, label in found.items() if u not in cv.supported)})
     figures = {}
-    for key, (tp, n_found, n_gold) in totals.items():
+    for key, (tp, n_found, n_gold, right, unjudged) in totals.items():
         figures[key] = {**precision_recall(tp, n_found, n_gold),
                         "n": sum(1 for cv in cvs if key == "all" or half_of(cv) == key)}
+        if judged_sets:
+            figures[key]["judged_precision"] = round(right / n_found, 4) if n_found else 0.0
+            figures[key]["unjudged"] = unjudged
     return {"figures": figures, "cvs": per_cv}
+
+
+def judging_audit(cvs: list[LabelledCv]) -> dict:
+    """How far the judgements can be trusted: the share of Y per source and judge (gold concepts should be Y,
+    decoys from other fields N), the judges' agreement and Cohen's kappa."""
+    by_source: dict[str, list[tuple[str, ...]]] = {}
+    for cv in cvs:
+        for uri, votes in cv.judged.items():
+            by_source.setdefault(cv.sources.get(uri, "?"), []).append(votes)
+    audit: dict = {}
+    for source, votes in sorted(by_source.items()):
+        judges = max(len(v) for v in votes)
+        audit[f"{source}_n"] = len(votes)
+        for j in range(judges):
+            audit[f"{source}_yes_judge_{'abcdefgh'[j]}"] = round(sum(v[j] == "Y" for v in votes if len(v) > j)
+                                                                / len(votes), 3)
+    pairs = [v for votes in by_source.values() for v in votes if len(v) >= 2]
+    if pairs:
+        agree = sum(v[0] == v[1] for v in pairs) / len(pairs)
+        p_a, p_b = (sum(v[i] == "Y" for v in pairs) / len(pairs) for i in (0, 1))
+        chance = p_a * p_b + (1 - p_a) * (1 - p_b)
+        audit["agreement"] = round(agree, 3)
+        audit["kappa"] = round((agree - chance) / (1 - chance), 3) if chance < 1 else 1.0
+    return audit
 
 
 def language_concepts(taxonomy: Taxonomy) -> dict[str, str]:

@@ -27,7 +27,7 @@ def _emit(results: dict, notes: list[str], as_json: bool, report: Path | None, t
         typer.echo(note, err=True)
     if as_json:
         with_peer = any(len(systems) > 1 for systems in results.values())
-        payload = results if with_peer else {name: systems["matcha"] for name, systems in results.items()}
+        payload = results if with_peer else {name: next(iter(systems.values())) for name, systems in results.items()}
         typer.echo(json.dumps(next(iter(payload.values())) if len(payload) == 1 and not with_peer else payload))
     else:
         for name, systems in results.items():
@@ -127,7 +127,7 @@ def run_profile_benchmarks(decorte: list[Path], folders: list[Path], make_extrac
 
 
 def _cv_set_results(folders: list[Path], extractor) -> tuple[dict, list[str]]:
-    from eval.cv_sets import read_cv_set, score_cvs
+    from eval.cv_sets import judging_audit, read_cv_set, score_cvs
 
     results, notes = {}, []
     for folder in folders:
@@ -137,9 +137,12 @@ def _cv_set_results(folders: list[Path], extractor) -> tuple[dict, list[str]]:
         notes.append(f"{Path(folder).name}: {len(cvs)} CVs in {time.perf_counter() - started:.1f} s")
         for half, figures in scored["figures"].items():
             results[f"{Path(folder).name} ({half})"] = {"matcha": figures}
+        if any(cv.judged for cv in cvs):  # the judges' own figures: how far judged precision can be trusted
+            results[f"{Path(folder).name} (judging)"] = {"judges": judging_audit(cvs)}
         for cv in scored["cvs"]:
-            notes.append(f"{cv['id']}: {cv['tp']}/{cv['gold']} found, {cv['found'] - cv['tp']} extra; missed "
-                         f"{'; '.join(cv['missed']) or '-'}; extra {'; '.join(cv['extra']) or '-'}")
+            notes.append(f"{cv['id']}: {cv['tp']}/{cv['gold']} found, {cv['found'] - cv['tp']} not in the gold list "
+                         f"({cv['unjudged']} unjudged); missed {'; '.join(cv['missed']) or '-'}; wrong or unjudged "
+                         f"{'; '.join(cv['extra']) or '-'}")
     return results, notes
 
 

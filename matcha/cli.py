@@ -247,6 +247,39 @@ def eval_cvs(folder: list[Path] = typer.Option(..., "--set", help="A folder of l
     run_cv_sets(folder, _extractor, report, as_json)
 
 
+@eval_app.command("judging-sheets")
+def eval_judging_sheets(folder: Path = typer.Option(..., "--set", help="A folder of labelled CVs (JSON)."),
+                        out: Path = typer.Option(..., "--out", help="Folder for the judges' sheets."),
+                        key: Path = typer.Option(..., "--key", help="Where the key goes (keep it from judges)."),
+                        seed: int = typer.Option(20261130, help="Seed for decoys and order.")) -> None:
+    """Sheets for blind judging: each CV with its gold and profile concepts not judged yet and decoys from other
+    fields, shuffled (``eval.judging``)."""
+    from eval.cv_sets import read_cv_set
+    from eval.judging import pool, write_sheets
+
+    extractor = _extractor()
+    cvs = read_cv_set(folder)
+    found = {cv.id: {s.uri for s in extractor.extract_text(cv.text).skills} for cv in cvs}
+    count = write_sheets(cvs, pool(cvs, found, seed), extractor.r.taxonomy, out, key)
+    typer.echo(f"{count} items on {len(list(out.glob('*.txt')))} sheets in {out}; key in {key}")
+
+
+@eval_app.command("judging-collect")
+def eval_judging_collect(folder: Path = typer.Option(..., "--set", help="The labelled CV set judged."),
+                         sheets: Path = typer.Option(..., "--sheets", help="The judges' folder."),
+                         key: Path = typer.Option(..., "--key", help="The key written with the sheets."),
+                         judge: list[str] = typer.Option(..., "--judge", help="A judge's letter (ID.J.tsv).")) -> None:
+    """Add the judges' votes to the set's judgements.tsv; every item needs every judge's vote."""
+    from eval.judging import collect
+
+    try:
+        added = collect(sheets, key, judge, folder)
+    except (ValueError, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{added} judged concepts added to {folder / 'judgements.tsv'}")
+
+
 @eval_app.command("occupations")
 def eval_occupations(melo: list[Path] = typer.Option(..., "--melo", help="A MELO task folder."),
                      as_json: bool = typer.Option(False, "--json"),

@@ -7,7 +7,8 @@ import sys
 
 import numpy as np
 
-from eval.cv_sets import language_concepts, precision_recall, read_cv_set, score_cvs, score_sentences
+from eval.cv_sets import (JUDGEMENTS, judging_audit, language_concepts, precision_recall, read_cv_set, score_cvs,
+                          score_sentences)
 from eval.datasets import Example
 from eval.ranking_tuning import GRID, cross_tune, grid
 from extractor.concept_ranking import SkillWeights
@@ -49,6 +50,31 @@ def test_cv_set_halves(extractor, tmp_path):
     scored = score_cvs(read_cv_set(tmp_path), extractor.extract_text)
     assert set(scored["figures"]) == {"tuning", "reporting", "all"}
     assert scored["figures"]["tuning"]["recall"] == scored["figures"]["reporting"]["recall"] == 1.0
+
+
+def test_judged_precision_counts_concepts_every_judge_accepted_and_nothing_unseen(extractor, tmp_path):
+    text = "Experience\n2019-2024 Developer\nBuilt REST APIs in Java, wrote SQL queries and unit tests in Python.\n"
+    java = _uri(extractor, "Java (computer programming)")
+    found = [s.uri for s in extractor.extract_text(text).skills]
+    others = [uri for uri in found if uri != java]
+    assert java in found and len(others) >= 3
+    decoy = _uri(extractor, "operate forklift")
+    (tmp_path / "01_dev.json").write_text(json.dumps(
+        {"id": "01_dev", "field": "dev", "text": text, "skills": [{"uri": java, "label": "Java"}]}))
+    # others[0]: both judges Y (right); others[1]: the judges disagree (wrong); the rest were never judged.
+    rows = ["id\turi\tlabel\tsource\tjudge_a\tjudge_b", f"01_dev\t{java}\tJava\tgold\tY\tY",
+            f"01_dev\t{others[0]}\tx\tfound\tY\ty", f"01_dev\t{others[1]}\tx\tfound\tY\tN",
+            f"01_dev\t{decoy}\toperate forklift\tdecoy\tN\tN"]
+    (tmp_path / JUDGEMENTS).write_text("\n".join(rows) + "\n")
+    cvs = read_cv_set(tmp_path)
+    figures = score_cvs(cvs, extractor.extract_text)["figures"]["all"]
+    assert figures["precision"] == round(1 / len(found), 4)
+    assert figures["judged_precision"] == round(2 / len(found), 4)
+    assert figures["unjudged"] == len(found) - 3
+    audit = judging_audit(cvs)
+    assert audit["gold_yes_judge_a"] == audit["gold_yes_judge_b"] == 1.0
+    assert audit["decoy_yes_judge_a"] == 0.0 and audit["found_yes_judge_b"] == 0.5
+    assert audit["agreement"] == 0.75 and -1.0 <= audit["kappa"] < 1.0
 
 
 def test_cross_tuning_reports_each_set_with_the_other_sets_weights(extractor):
