@@ -76,6 +76,12 @@ class Settings(BaseSettings):
                     "+ w * the second model's (each: label or phrase similarity, description similarity, label "
                     "bonuses). 0 turns the fusion off (the second model is then not loaded for it); 1 ranks with "
                     "the second model alone. 0.75: what cross-tuning on the Decorte sets chose both ways.")
+    keep_threshold: float | None = Field(
+        None, ge=0.0, le=1.0,
+        description="Least probability (``extractor.keep_model``) for a candidate skill to stay in a profile; "
+                    "default: the shipped model's threshold (the lowest at which the tuning CV sets reach "
+                    "precision 0.85). Lower it for more recall at less precision, e.g. to suggest skills a person "
+                    "then confirms.")
     data_dir: Path | None = Field(None, description="Folder of the store (SQLite) and the FAISS indexes; default "
                                                     "HOME. Separate from HOME so that tests and demos can use a "
                                                     "scratch folder with the built taxonomy.")

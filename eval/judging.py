@@ -5,8 +5,8 @@ without knowing where any came from. The decoys and the gold concepts tell how f
 (``eval.cv_sets.judging_audit``); the votes go to the set's ``judgements.tsv`` (``eval.cv_sets.JUDGEMENTS``).
 
 Two steps with judges in between: ``write_sheets`` (one ``ID.txt`` per CV, and a key outside the judges' folder
-saying where each item came from) and ``collect`` (each judge writes ``ID.J.tsv``: ``number<TAB>Y|N<TAB>why``). Concepts judged before are not asked
-again, so a later extractor's new concepts can be judged alone.
+saying where each item came from) and ``collect`` (each judge writes ``ID.J.tsv``: ``number<TAB>Y|N<TAB>why``).
+Concepts judged before are not asked again, so a later extractor's new concepts can be judged alone.
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from extractor.documents import Limits, read_document
 from extractor.errors import InputError
-from extractor.coherence import SenseCheck
+from extractor.coherence import Fit, SenseCheck
 from extractor.facts import (LANGUAGE_NAME_CODES, driving_licence_spans, find_education, find_experience_years,
                              find_languages, find_licences, language_code)
 from extractor.language import detect_language
@@ -20,6 +21,7 @@ from extractor.resources import Reader, Resources
 from extractor.heading_match import HeadingMatcher
 from extractor.sections import Section, headings, section_at, sections_from
 from extractor.label_index import ConceptHit
+from taxonomy.coverage import top_group
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +37,29 @@ _TITLE_MARGIN = 0.1
 _LINKS = 2
 
 
+@dataclass
+class Draft:
+    """A text read up to the choice of skills (``CompetenceExtractor.draft``)."""
+
+    language: str
+    language_confidence: float
+    sections: list[Section]
+    candidates: list[ConceptMatch]  # candidate skills, most confident first
+    fits: list[Fit]                 # one per candidate
+    occupations: list[ConceptMatch]
+    languages: list[LanguageSkill]
+    warnings: list[str] = field(default_factory=list)
+
+
 class CompetenceExtractor:
     def __init__(self, resources: Resources) -> None:
         self.r = resources
         settings = resources.settings
         self.limits = Limits.from_settings(settings)
         self.ranker = ConceptRanker(resources)
-        self._sense = SenseCheck(resources.phrases, resources.skill_descriptions)
+        self._sense = SenseCheck(resources.phrases, resources.skill_descriptions,
+                                 lambda uri: top_group(resources.taxonomy.get(uri))[:1],
+                                 threshold=settings.keep_threshold)
         self._headings = HeadingMatcher()
         self._links = LinkRanker(resources)
 
@@ -50,6 +68,18 @@ class CompetenceExtractor:
         return self.extract_text(read_document(data, self.limits).text)
 
     def extract_text(self, text: str) -> CompetenceProfile:
+        draft = self.draft(text)
+        return CompetenceProfile(
+            language=draft.language, language_confidence=draft.language_confidence, text=text,
+            skills=[match for match, fit in zip(draft.candidates, draft.fits) if self._sense.keeps(fit)],
+            occupations=draft.occupations, languages=draft.languages, education=find_education(text, draft.sections),
+            experience_years=find_experience_years(text, draft.sections),
+            licences=find_licences(text, draft.sections), warnings=draft.warnings)
+
+    def draft(self, text: str) -> Draft:
+        """Everything up to the choice of skills: the candidate skills with their fits (``extractor.coherence``),
+        occupations and language facts. ``extract_text`` keeps the candidates the keep model keeps; training that
+        model (``eval.keep_training``) reads the candidates."""
         if not text.strip():
             raise InputError("no_text", "no text found")
         if len(text) > self.limits.max_chars:
@@ -79,18 +109,15 @@ class CompetenceExtractor:
                       and not in_heading(c.start, c.end)]
         vectors = reader.encoder.encode([c.text for c in candidates])
         titles = self._titles(candidates, vectors, reader)
-        skills = self._skills(text, sections, mentions, candidates, vectors, reader, titles)
-        # The word-sense check compares each skill with its line: the candidates' vectors are reused.
-        skills = self._sense.keep(text, language, skills, reader.encoder, self.r.sense_index(reader),
-                                  reader.skill_threshold, {c.text: v for c, v in zip(candidates, vectors)})
-        occupations = self._occupations(text, sections, mentions, candidates, titles)
         languages = find_languages(text, sections)
-        skills = self._without_language_facts(skills, languages)
-        return CompetenceProfile(
-            language=language, language_confidence=round(confidence, 3), text=text, skills=skills,
-            occupations=occupations, languages=languages,
-            education=find_education(text, sections), experience_years=find_experience_years(text, sections),
-            licences=find_licences(text, sections), warnings=warnings)
+        skills = self._without_language_facts(
+            self._skills(text, sections, mentions, candidates, vectors, reader, titles), languages)
+        # The word-sense check compares each skill with its line: the candidates' vectors are reused.
+        fits = self._sense.fits(text, language, skills, reader.encoder, self.r.sense_index(reader),
+                                {c.text: v for c, v in zip(candidates, vectors)})
+        return Draft(language=language, language_confidence=round(confidence, 3), sections=sections,
+                     candidates=skills, fits=fits, languages=languages, warnings=warnings,
+                     occupations=self._occupations(text, sections, mentions, candidates, titles))
 
     # -- parts ----------------------------------------------------------------------------------------------
     def _concepts(self, text: str, sections: list[Section], mentions: list[Mention],

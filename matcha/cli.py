@@ -280,6 +280,35 @@ def eval_judging_collect(folder: Path = typer.Option(..., "--set", help="The lab
     typer.echo(f"{added} judged concepts added to {folder / 'judgements.tsv'}")
 
 
+@eval_app.command("train-keep")
+def eval_train_keep(folder: list[Path] = typer.Option(..., "--set", help="A labelled CV set with judgements."),
+                    half: str = typer.Option("tuning", help="Which CVs to learn from: tuning, reporting or all."),
+                    precision: float = typer.Option(0.85, help="Least precision the threshold must reach on "
+                                                               "every set."),
+                    out: Path = typer.Option(None, help="Where to write the model (default: the shipped one)."),
+                    as_json: bool = typer.Option(False, "--json")) -> None:
+    """Learn which candidate skills a profile keeps (extractor/keep_model.json) from the labelled CV sets; prints
+    each set's precision and recall at every threshold."""
+    from eval.cv_sets import read_cv_set
+    from eval.keep_training import examples, train
+    from extractor.keep_model import MODEL_FILE
+
+    extractor = _extractor()
+    found, counts = examples({path.name: read_cv_set(path) for path in folder}, extractor.draft, half)
+    model, table = train(found, counts, precision)
+    model.trained_on["half"] = half
+    target = out or MODEL_FILE
+    target.write_text(model.to_json() + "\n", encoding="utf-8")
+    if as_json:
+        typer.echo(json.dumps({"threshold": model.threshold, "table": table}))
+        return
+    for row in table:
+        figures = "  ".join(f"{name}: P {f['judged_precision']:.3f} R {f['recall']:.3f}" for name, f in row.items()
+                            if name != "threshold")
+        typer.echo(f"{'*' if row['threshold'] == model.threshold else ' '} {row['threshold']:.2f}  {figures}")
+    typer.echo(f"model written to {target} (threshold {model.threshold})", err=True)
+
+
 @eval_app.command("occupations")
 def eval_occupations(melo: list[Path] = typer.Option(..., "--melo", help="A MELO task folder."),
                      as_json: bool = typer.Option(False, "--json"),

@@ -98,9 +98,11 @@ def test_generic_words_and_headings_need_corroboration(extractor):
     assert {"Java (computer programming)", "SQL", "JavaScript"} <= labels
 
 
+# The right concepts are right by ESCO's descriptions: the engineer designed ("projekterade") VA networks; *install
+# lighting*, once expected for "Bytte belysning", is ESCO's lighting for performances (the lexicon audit removed it).
 @pytest.mark.parametrize("text, wrong, right", [
-    (CIVIL_ENGINEER_SV, "perform scientific research", "supervise sewerage systems construction"),
-    (ELECTRICIAN_SV, "repair engines", "install lighting"),
+    (CIVIL_ENGINEER_SV, "perform scientific research", "develop sewerage networks"),
+    (ELECTRICIAN_SV, "repair engines", "repair wiring"),
     (WAREHOUSE_SV, "packaging engineering", "pack goods"),
 ])
 def test_swedish_cvs_get_no_concept_from_another_trade(extractor, text, wrong, right):

@@ -1,0 +1,60 @@
+"""Which candidate concepts a profile keeps: a logistic model over what the sense check knows about each one.
+
+Every candidate skill (a taxonomy label found in the text, or a phrase linked by similarity) has a
+:class:`extractor.coherence.Fit`: how it was found, how well it fits its sentence and the document's other
+concepts, how ambiguous its words are, where in the CV it stands. ``Fit.features`` turns it into the numbers named
+in ``FEATURES``; the model (``keep_model.json``, beside this module) weighs them into the probability that a careful
+reader of the CV would list the concept, and ``SenseCheck`` keeps a concept at ``threshold`` or above (a link that
+rests on a word the taxonomy lacks never: ``Fit.rests_on_a_shared_word``).
+
+The weights are learned, not set by hand: ``eval.keep_training`` fits them on the tuning halves of the labelled CV
+sets (``eval/data/en_cvs``, ``sv_cvs``, ids 01-10), whose every candidate concept is labelled right (in the gold
+list, or both blind judges said the CV shows it) or wrong (``eval.judging``); the threshold is the lowest at which
+each of those sets reaches the precision asked for. ``matcha eval train-keep`` rebuilds the file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+MODEL_FILE = Path(__file__).with_name("keep_model.json")
+FEATURES = ("linked", "score", "linked_score", "support", "sentence", "anchors", "no_anchors", "ambiguity",
+            "unknown_word", "everyday", "specific", "shadowed", "overlap", "places", "words", "knowledge",
+            "transversal", "swedish", "short_text", "in_skills", "in_experience", "in_education", "in_profile")
+
+
+@dataclass(frozen=True)
+class KeepModel:
+    weights: dict[str, float]
+    intercept: float
+    threshold: float
+    trained_on: dict = field(default_factory=dict)
+
+    def probability(self, values: dict[str, float]) -> float:
+        z = self.intercept + sum(weight * values[name] for name, weight in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def accepts(self, values: dict[str, float], threshold: float | None = None) -> bool:
+        """Whether the probability reaches ``threshold`` (default: the model's own)."""
+        return self.probability(values) >= (self.threshold if threshold is None else threshold)
+
+    def to_json(self) -> str:
+        return json.dumps({"features": list(self.weights), "weights": self.weights, "intercept": self.intercept,
+                           "threshold": self.threshold, "trained_on": self.trained_on}, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> KeepModel:
+        data = json.loads(text)
+        missing = set(FEATURES) - set(data["weights"])
+        if missing:
+            raise ValueError(f"keep model lacks weights for {sorted(missing)}: rebuild it (matcha eval train-keep)")
+        return cls({name: float(data["weights"][name]) for name in FEATURES}, float(data["intercept"]),
+                   float(data["threshold"]), data.get("trained_on", {}))
+
+
+@lru_cache(maxsize=4)
+def load_keep_model(path: Path = MODEL_FILE) -> KeepModel:
+    return KeepModel.from_json(Path(path).read_text(encoding="utf-8"))

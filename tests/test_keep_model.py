@@ -1,0 +1,99 @@
+"""The keep model (``extractor.keep_model``): which candidate skills a profile keeps, learned from labelled CVs
+(``eval.keep_training``)."""
+
+import json
+
+import pytest
+
+from eval.cv_sets import JUDGEMENTS, read_cv_set
+from eval.keep_training import THRESHOLDS, Example, examples, train
+from extractor.coherence import UNKNOWN_WORD_ANCHORS, Fit, SenseCheck
+from extractor.keep_model import FEATURES, KeepModel, load_keep_model
+
+
+def _fit(**changes) -> Fit:
+    values = dict(uri="u", method="phrase", score=0.9, ambiguity=0.0, sentence=0.3, anchors=0.2, language="sv",
+                  group="K", places=2, words=1, sections=frozenset({"skills"}))
+    values.update(changes)
+    return Fit(**values)
+
+
+def test_features_cover_every_name_the_model_weighs():
+    values = _fit().features()
+    assert tuple(values) == FEATURES
+    assert values["knowledge"] == values["swedish"] == values["in_skills"] == values["specific"] == 1.0
+    assert values["linked"] == values["linked_score"] == values["in_experience"] == 0.0
+    linked = _fit(method="embedding", score=0.8, anchors=None, places=9, words=12).features()
+    assert linked["linked_score"] == 0.8 and linked["no_anchors"] == 1.0 and linked["anchors"] == 0.0
+    assert linked["places"] == 4.0 and linked["words"] == 6.0  # capped
+
+
+def test_probability_threshold_and_the_shared_word_rule(resources):
+    weights = {name: 0.0 for name in FEATURES} | {"score": 2.0}
+    model = KeepModel(weights, -1.0, 0.6)
+    assert model.probability(_fit(score=0.5).features()) == pytest.approx(0.5)
+    assert model.accepts(_fit(score=0.9).features()) and not model.accepts(_fit(score=0.5).features())  # 0.69, 0.5
+    sense = SenseCheck(resources.phrases, resources.skill_descriptions, lambda uri: "S", model)
+    assert sense.keeps(_fit(score=0.9)) and not sense.keeps(_fit(score=0.5))
+    # MATCHA_KEEP_THRESHOLD: a lower threshold keeps more.
+    loose = SenseCheck(resources.phrases, resources.skill_descriptions, lambda uri: "S", model, threshold=0.4)
+    assert loose.keeps(_fit(score=0.5))
+    # A link through a term the taxonomy lacks, far from the document's specific concepts, is never kept.
+    lacking = _fit(method="embedding", score=0.99, unknown=1, anchors=UNKNOWN_WORD_ANCHORS - 0.01)
+    assert model.accepts(lacking.features()) and not sense.keeps(lacking)
+    assert sense.keeps(_fit(method="embedding", score=0.99, unknown=1, anchors=UNKNOWN_WORD_ANCHORS + 0.01))
+    again = KeepModel.from_json(model.to_json())
+    assert again == model
+    broken = json.loads(model.to_json())
+    del broken["weights"]["score"]
+    with pytest.raises(ValueError, match="train-keep"):
+        KeepModel.from_json(json.dumps(broken))
+
+
+def test_the_shipped_model_says_what_it_was_learned_from():
+    model = load_keep_model()
+    assert set(model.weights) == set(FEATURES) and model.threshold in THRESHOLDS
+    assert model.trained_on["half"] == "tuning"
+    assert set(model.trained_on["sets"]) == {"en_cvs", "sv_cvs"}
+    for figures in model.trained_on["figures_at_threshold"].values():
+        assert figures["judged_precision"] >= model.trained_on["precision_asked"]
+
+
+def _example(name, score, right, gold=False):
+    values = {feature: 0.0 for feature in FEATURES} | {"score": score}
+    return Example(name, "01", values, right, gold or right)
+
+
+def test_training_learns_weights_and_takes_the_lowest_threshold_that_is_precise_enough():
+    found = ([_example("a", 0.9 + i / 100, True) for i in range(8)] + [_example("a", 0.1 + i / 100, False)
+                                                                       for i in range(8)]
+             + [_example("a", 0.5, i < 2) for i in range(4)])
+    model, table = train(found, {"a": {"gold": 10, "unjudged": 0, "cvs": 1}}, precision=0.85)
+    assert model.weights["score"] > 0
+    chosen = next(row for row in table if row["threshold"] == model.threshold)
+    assert chosen["a"]["judged_precision"] >= 0.85
+    assert all(row["a"]["judged_precision"] < 0.85 for row in table if row["threshold"] < model.threshold)
+    assert model.trained_on["figures_at_threshold"]["a"] == chosen["a"]
+    # Asked for more than any threshold gives, it takes the most precise.
+    strict, table = train(found, {"a": {"gold": 10, "unjudged": 0, "cvs": 1}}, precision=1.01)
+    best = max(row["a"]["judged_precision"] for row in table)
+    assert next(row for row in table if row["threshold"] == strict.threshold)["a"]["judged_precision"] == best
+
+
+def test_examples_are_the_drafts_candidates_labelled_by_gold_and_judges(extractor, tmp_path):
+    text = "Experience\n2019-2024 Developer\nBuilt REST APIs in Java, wrote SQL queries and unit tests in Python.\n"
+    draft = extractor.draft(text)
+    uris = [match.uri for match in draft.candidates]
+    assert len(uris) >= 3
+    (tmp_path / "01_dev.json").write_text(json.dumps(
+        {"id": "01_dev", "field": "dev", "text": text, "skills": [{"uri": uris[0], "label": ""}]}))
+    (tmp_path / "12_dev.json").write_text(json.dumps(  # reporting half: not learned from
+        {"id": "12_dev", "field": "dev", "text": text, "skills": [{"uri": uris[0], "label": ""}]}))
+    (tmp_path / JUDGEMENTS).write_text("id\turi\tlabel\tsource\tjudge_a\tjudge_b\n"
+                                       f"01_dev\t{uris[1]}\tx\tfound\tN\tN\n")
+    found, counts = examples({"set": read_cv_set(tmp_path)}, extractor.draft, lines=False)
+    assert [(e.right, e.gold, e.whole) for e in found] == [(True, True, True), (False, False, True)]
+    assert counts["set"] == {"cvs": 1, "gold": 1, "unjudged": len(uris) - 2}
+    # With lines: the CV's lines of four or more words are read alone too, labelled as in the CV.
+    with_lines, _ = examples({"set": read_cv_set(tmp_path)}, extractor.draft)
+    assert [e for e in with_lines if e.whole] == found and any(not e.whole for e in with_lines)
