@@ -2,7 +2,8 @@
 
 A set is a folder of JSON files, one per CV: ``{"id", "field", "text", "skills": [{"uri", "label",
 "evidence"}]}``. Scored per set half: the files whose id starts with 01-10 are the tuning half, the rest the
-reporting half (figures tuned on the first are reported on the second).
+reporting half (figures tuned on the first are reported on the second); in a folder holding a file named
+``TRAINING`` (a training set, never reported on) every CV is in the tuning half.
 
 The gold lists name one ESCO skill per competence a writer saw; a profile may name a true competence the list
 leaves out (a second wording, a tool beside its skill). A set may also hold ``judgements.tsv``: pooled, blind
@@ -34,6 +35,7 @@ class LabelledCv:
     labels: dict[str, str]
     judged: dict[str, tuple[str, ...]] = field(default_factory=dict)  # uri -> the judges' votes (Y/N)
     sources: dict[str, str] = field(default_factory=dict)             # uri -> where the judged concept came from
+    training: bool = False                                             # the set is training data only
 
     @property
     def supported(self) -> set[str]:
@@ -42,6 +44,7 @@ class LabelledCv:
 
 
 JUDGEMENTS = "judgements.tsv"
+TRAINING = "TRAINING"
 
 
 def read_judgements(folder: Path) -> dict[str, list[dict[str, str]]]:
@@ -59,13 +62,15 @@ def read_judgements(folder: Path) -> dict[str, list[dict[str, str]]]:
 def read_cv_set(folder: Path) -> list[LabelledCv]:
     cvs = []
     judgements = read_judgements(folder)
+    training = (Path(folder) / TRAINING).exists()
     for path in sorted(Path(folder).glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         skills = data.get("skills", [])
         judged = judgements.get(data["id"], [])
         cvs.append(LabelledCv(data["id"], data.get("field", ""), data["text"], {s["uri"] for s in skills},
                               {s["uri"]: s.get("label", "") for s in skills},
-                              {row["uri"]: _votes(row) for row in judged}, {row["uri"]: row["source"] for row in judged}))
+                              {row["uri"]: _votes(row) for row in judged}, {row["uri"]: row["source"] for row in judged},
+                              training))
     return cvs
 
 
@@ -74,6 +79,8 @@ def _votes(row: dict[str, str]) -> tuple[str, ...]:
 
 
 def half_of(cv: LabelledCv, tuning_ids: int = 10) -> str:
+    if cv.training:
+        return "tuning"
     number = int(cv.id.split("_", 1)[0]) if cv.id[:2].isdigit() else 0
     return "tuning" if number <= tuning_ids else "reporting"
 

@@ -252,14 +252,14 @@ def eval_judging_sheets(folder: Path = typer.Option(..., "--set", help="A folder
                         out: Path = typer.Option(..., "--out", help="Folder for the judges' sheets."),
                         key: Path = typer.Option(..., "--key", help="Where the key goes (keep it from judges)."),
                         seed: int = typer.Option(20261130, help="Seed for decoys and order.")) -> None:
-    """Sheets for blind judging: each CV with its gold and profile concepts not judged yet and decoys from other
-    fields, shuffled (``eval.judging``)."""
+    """Sheets for blind judging: each CV with its gold concepts and the extractor's candidate skills (kept or not)
+    not judged yet, and decoys from other fields, shuffled (``eval.judging``)."""
     from eval.cv_sets import read_cv_set
     from eval.judging import pool, write_sheets
 
     extractor = _extractor()
     cvs = read_cv_set(folder)
-    found = {cv.id: {s.uri for s in extractor.extract_text(cv.text).skills} for cv in cvs}
+    found = {cv.id: {match.uri for match in extractor.draft(cv.text).candidates} for cv in cvs}
     count = write_sheets(cvs, pool(cvs, found, seed), extractor.r.taxonomy, out, key)
     typer.echo(f"{count} items on {len(list(out.glob('*.txt')))} sheets in {out}; key in {key}")
 

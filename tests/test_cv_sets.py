@@ -17,8 +17,9 @@ from eval.cv_sets import half_of, read_cv_set
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "eval" / "data"
 # set -> (number of CVs, first id): en_cvs and sv_cvs have a tuning half (01-10) and a reporting half (11-20);
-# sv_cvs_b and en_cvs_b (21-40) are held out whole.
-SETS = {"en_cvs": (20, 1), "sv_cvs": (20, 1), "sv_cvs_b": (20, 21), "en_cvs_b": (20, 21)}
+# sv_cvs_b and en_cvs_b (21-40) are held out whole; en_cvs_t and sv_cvs_t (41-) are training data (a TRAINING file).
+SETS = {"en_cvs": (20, 1), "sv_cvs": (20, 1), "sv_cvs_b": (20, 21), "en_cvs_b": (20, 21), "en_cvs_t": (20, 41),
+        "sv_cvs_t": (10, 41)}
 FILES = [path for name in SETS for path in sorted((DATA / name).glob("*.json"))]
 
 
@@ -46,7 +47,7 @@ def test_set_is_numbered_one_cv_per_field_and_split_in_halves(name):
     assert [int(i[:2]) for i in ids] == list(range(first, first + expected))
     assert len({cv.field for cv in cvs}) == expected
     tuning = sum(1 for cv in cvs if half_of(cv) == "tuning")
-    assert tuning == (10 if first == 1 else 0)
+    assert tuning == (expected if (DATA / name / "TRAINING").exists() else 10 if first == 1 else 0)
     assert all(cv.gold and len(cv.gold) == len(cv.labels) for cv in cvs)
 
 

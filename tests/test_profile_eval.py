@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from eval.cv_sets import (JUDGEMENTS, judging_audit, language_concepts, precision_recall, read_cv_set, score_cvs,
+from eval.cv_sets import (JUDGEMENTS, half_of, judging_audit, language_concepts, precision_recall, read_cv_set, score_cvs,
                           score_sentences)
 from eval.datasets import Example
 from eval.ranking_tuning import GRID, cross_tune, grid
@@ -50,6 +50,8 @@ def test_cv_set_halves(extractor, tmp_path):
     scored = score_cvs(read_cv_set(tmp_path), extractor.extract_text)
     assert set(scored["figures"]) == {"tuning", "reporting", "all"}
     assert scored["figures"]["tuning"]["recall"] == scored["figures"]["reporting"]["recall"] == 1.0
+    (tmp_path / "TRAINING").write_text("training data: every CV is in the tuning half\n")
+    assert {half_of(cv) for cv in read_cv_set(tmp_path)} == {"tuning"}
 
 
 def test_judged_precision_counts_concepts_every_judge_accepted_and_nothing_unseen(extractor, tmp_path):
