@@ -200,12 +200,6 @@ class SenseCheck:
         unrelated = index.unrelated_level()
         return lambda x: (x - unrelated) / (1.0 - unrelated)
 
-    def keep(self, text: str, language: str, matches: list[ConceptMatch], encoder: Encoder, index: LabelIndex,
-             known: dict[str, np.ndarray]) -> list[ConceptMatch]:
-        """The matches the keep model keeps (``extractor.keep_model``), in their order."""
-        fits = self.fits(text, language, matches, encoder, index, known)
-        return [match for match, fit in zip(matches, fits) if self.keeps(fit)]
-
     def keeps(self, fit: Fit) -> bool:
         """Whether a candidate stays: not a link resting on a shared word, and accepted by the keep model."""
         return not fit.rests_on_a_shared_word and self.model.accepts(fit.features(), self.threshold)
