@@ -277,7 +277,12 @@ def _cached(cache_dir: Path, prefix: str, digest: str, build: Callable[[], dict]
 
 
 def _case_ok(text: str, label: str) -> bool:
-    """Short labels ("IT", "Go", "R") must match case exactly; longer ones match any case."""
-    if len(label) <= 4 and " " not in label and label != label.lower():
-        return text == label
+    """Short labels ("IT", "Go", "R") must match case exactly; longer ones match any case. No short label matches
+    a shorter word: lemmatising "RS" (an alternative label of *geographic information systems*) gives "r", which
+    the programming language "R" must not match."""
+    if len(label) <= 4 and " " not in label:
+        if len(text) < len(label):
+            return False
+        if label != label.lower():
+            return text == label
     return True

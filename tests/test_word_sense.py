@@ -205,3 +205,13 @@ def test_labels_of_one_everyday_word_are_no_patterns_and_rarer_ones_are(resource
                 if m.kind == "skill"}
     assert "städa" not in found_sv and "statistik" not in found_sv
     assert "svetsning" in found_sv
+
+
+def test_a_short_label_matches_no_shorter_word(resources):
+    # "RS" (an alternative label of *geographic information systems*) lemmatises to "r"; a data analyst's "R" is
+    # not GIS. Inflected forms longer than a short label still match ("Sydde" ~ "sy", *sew pieces of fabric*).
+    text = "Tools: Excel, SQL, R, Power BI"
+    found = {resources.taxonomy.get(m.uri).label("en") for m in resources.phrases.find(text, "en")}
+    assert "geographic information systems" not in found and {"SQL", "data visualisation software"} <= found
+    swedish = {resources.taxonomy.get(m.uri).label("en") for m in resources.phrases.find("Jag sydde.", "sv")}
+    assert "sew pieces of fabric" in swedish
