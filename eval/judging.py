@@ -15,7 +15,7 @@ import csv
 import random
 from pathlib import Path
 
-from eval.cv_sets import JUDGEMENTS, LabelledCv
+from eval.cv_sets import JUDGEMENTS, LabelledCv, read_judgements
 from taxonomy.model import Taxonomy
 
 FIELDS = ["id", "uri", "label", "source"]
@@ -98,10 +98,7 @@ def collect(sheets: Path, key: Path, judges: list[str], set_folder: Path) -> int
         rows.append({**{k: row[k] for k in FIELDS},
                      **{f"judge_{judge.lower()}": votes[(row["id"], judge)][row["number"]] for judge in judges}})
     path = Path(set_folder) / JUDGEMENTS
-    old = []
-    if path.exists():
-        with path.open(encoding="utf-8", newline="") as handle:
-            old = list(csv.DictReader(handle, delimiter="\t"))
+    old = [row for judged in read_judgements(set_folder).values() for row in judged]
     seen = {(row["id"], row["uri"]) for row in old}
     rows = [row for row in rows if (row["id"], row["uri"]) not in seen]
     with path.open("w", encoding="utf-8", newline="") as handle:

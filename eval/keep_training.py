@@ -79,8 +79,10 @@ def set_figures(chosen: list[Example], gold: int) -> dict[str, float]:
             if chosen else 0.0, "kept": len(chosen)}
 
 
-def train(found: list[Example], counts: dict, precision: float = 0.85, c: float = 1.0) -> tuple[KeepModel, list]:
-    """Fit the weights; choose the threshold. Returns the model and, per threshold, each set's figures."""
+def train(found: list[Example], counts: dict, precision: float = 0.85, c: float = 1.0,
+          half: str = "tuning") -> tuple[KeepModel, list]:
+    """Fit the weights; choose the threshold. Returns the model and, per threshold, each set's figures; ``half``:
+    which CVs ``found`` came from, recorded with the model."""
     from sklearn.linear_model import LogisticRegression
 
     x = np.array([[e.values[name] for name in FEATURES] for e in found], dtype=float)
@@ -106,5 +108,5 @@ def train(found: list[Example], counts: dict, precision: float = 0.85, c: float 
                                   "line_examples": sum(e.set == name and not e.whole for e in found)}
                            for name, count in counts.items()},
                   "precision_asked": precision, "C": c,
-                  "figures_at_threshold": {name: chosen[name] for name in counts}}
+                  "figures_at_threshold": {name: chosen[name] for name in counts}, "half": half}
     return KeepModel(weights, model.intercept, chosen["threshold"], trained_on), table

@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
 MODEL_FILE = Path(__file__).with_name("keep_model.json")
 FEATURES = ("linked", "score", "linked_score", "support", "sentence", "anchors", "no_anchors", "ambiguity",
             "unknown_word", "everyday", "specific", "shadowed", "overlap", "places", "words", "knowledge",

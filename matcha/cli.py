@@ -285,7 +285,8 @@ def eval_train_keep(folder: list[Path] = typer.Option(..., "--set", help="A labe
                     half: str = typer.Option("tuning", help="Which CVs to learn from: tuning, reporting or all."),
                     precision: float = typer.Option(0.85, help="Least precision the threshold must reach on "
                                                                "every set."),
-                    out: Path = typer.Option(None, help="Where to write the model (default: the shipped one)."),
+                    out: Optional[Path] = typer.Option(None, help="Where to write the model (default: the shipped "
+                                                                  "one)."),
                     as_json: bool = typer.Option(False, "--json")) -> None:
     """Learn which candidate skills a profile keeps (extractor/keep_model.json) from the labelled CV sets; prints
     each set's precision and recall at every threshold."""
@@ -295,8 +296,7 @@ def eval_train_keep(folder: list[Path] = typer.Option(..., "--set", help="A labe
 
     extractor = _extractor()
     found, counts = examples({path.name: read_cv_set(path) for path in folder}, extractor.draft, half)
-    model, table = train(found, counts, precision)
-    model.trained_on["half"] = half
+    model, table = train(found, counts, precision, half=half)
     target = out or MODEL_FILE
     target.write_text(model.to_json() + "\n", encoding="utf-8")
     if as_json:
