@@ -59,3 +59,17 @@ def test_text_without_personal_details_is_unchanged():
     text = "Erfarenhet av truckkörning och lagerarbete 2019 - 2023. Svenska B2."
     masked = mask_personal_details(text)
     assert masked.text == text and MASK not in masked.text and masked.contact.name is None
+
+
+def test_citizenship_in_running_text_is_masked_and_swaps_give_the_same_text():
+    swedish = "Om mig\nGhanansk medborgare, bor i Örebro sedan 2019.\nInformerade medborgare om kommunens tjänster."
+    english = "About me\nI am a Syrian citizen, in Sweden since 2016. Citizen of Syria.\nHelped EU citizens with forms."
+    for text, country in ((swedish, "Ghanansk"), (english, "Syrian")):
+        masked = mask_personal_details(text).text
+        assert country not in masked and "Syria\n" not in masked
+        # The same words as a competence stay: informing citizens, helping EU citizens.
+        assert "Informerade medborgare" in masked or "Helped EU citizens" in masked
+    assert (mask_personal_details(swedish.replace("Ghanansk", "Svensk")).text
+            == mask_personal_details(swedish).text)
+    assert (mask_personal_details(english.replace("Syrian citizen", "Swedish citizen")).text
+            == mask_personal_details(english).text)
