@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from extractor.anonymise import mask_personal_details
 from extractor.facts import language_code
 from extractor.profile import CompetenceProfile
 from taxonomy.model import Taxonomy
@@ -41,6 +42,13 @@ class LabelledCv:
     def supported(self) -> set[str]:
         """The gold list and the concepts every judge said the CV shows."""
         return self.gold | {uri for uri, votes in self.judged.items() if votes and all(v == "Y" for v in votes)}
+
+    @property
+    def served_text(self) -> str:
+        """The text the service extracts a CV's profile from: its personal details masked, as
+        ``matcha.document_reader`` does before extraction. Scoring, judging and training read this, so that the
+        figures are those of what users get."""
+        return mask_personal_details(self.text).text
 
 
 JUDGEMENTS = "judgements.tsv"
@@ -106,7 +114,7 @@ def score_cvs(cvs: list[LabelledCv], extract: Callable[[str], CompetenceProfile]
     per_cv = []
     judged_sets = any(cv.judged for cv in cvs)
     for cv in cvs:
-        profile = extract(cv.text)
+        profile = extract(cv.served_text)
         found = {s.uri: s.label for s in profile.skills}
         tp, n_found, n_gold = set_scores(set(found), cv.gold)
         right = len(set(found) & cv.supported)

@@ -60,11 +60,11 @@ def examples(named_sets: dict[str, list[LabelledCv]], draft, half: str = "tuning
         chosen = [cv for cv in cvs if half == "all" or half_of(cv) == half]
         unjudged = 0
         for cv in chosen:
-            whole, missing = _labelled(name, cv, draft(cv.text), True)
+            whole, missing = _labelled(name, cv, draft(cv.served_text), True)
             found += whole
             unjudged += missing
             if lines:
-                for line in cv.text.splitlines():
+                for line in cv.served_text.splitlines():
                     if len(line.split()) >= LINE_WORDS:
                         found += _labelled(name, cv, draft(line), False)[0]
         counts[name] = {"cvs": len(chosen), "gold": sum(len(cv.gold) for cv in chosen), "unjudged": unjudged}

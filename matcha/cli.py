@@ -259,7 +259,7 @@ def eval_judging_sheets(folder: Path = typer.Option(..., "--set", help="A folder
 
     extractor = _extractor()
     cvs = read_cv_set(folder)
-    found = {cv.id: {match.uri for match in extractor.draft(cv.text).candidates} for cv in cvs}
+    found = {cv.id: {match.uri for match in extractor.draft(cv.served_text).candidates} for cv in cvs}
     items = pool(cvs, found, seed)
     count = write_sheets(cvs, items, extractor.r.taxonomy, out, key)
     typer.echo(f"{count} items on {sum(1 for chosen in items.values() if chosen)} sheets in {out}; key in {key}")

@@ -54,6 +54,20 @@ def test_cv_set_halves(extractor, tmp_path):
     assert {half_of(cv) for cv in read_cv_set(tmp_path)} == {"tuning"}
 
 
+def test_cv_sets_are_scored_on_the_text_the_service_reads(extractor, tmp_path):
+    """The service masks personal details before extraction (``matcha.document_reader``); scoring does the same, so
+    the figures are those of what users get."""
+    text = ("Amina Yusuf\namina.yusuf@example.se\nSomalisk medborgare\n\nExperience\n"
+            "2019-2024 Developer in Mogadishu\nBuilt REST APIs in Java.\n")
+    (tmp_path / "05_dev.json").write_text(json.dumps({"id": "05_dev", "field": "dev", "text": text, "skills": []}))
+    read = []
+    score_cvs(read_cv_set(tmp_path), lambda t: read.append(t) or extractor.extract_text(t))
+    assert len(read) == 1
+    for detail in ("Amina", "Yusuf", "amina.yusuf@example.se", "Somalisk", "Mogadishu"):
+        assert detail not in read[0], detail
+    assert "Built REST APIs in Java." in read[0]
+
+
 def test_judged_precision_counts_concepts_every_judge_accepted_and_nothing_unseen(extractor, tmp_path):
     text = "Experience\n2019-2024 Developer\nBuilt REST APIs in Java, wrote SQL queries and unit tests in Python.\n"
     java = _uri(extractor, "Java (computer programming)")
