@@ -10,7 +10,14 @@ leaves out (a second wording, a tool beside its skill). A set may also hold ``ju
 judgements of such concepts (``id, uri, label, source, judge_a, judge_b``; source ``gold``, ``found`` (in a
 profile, not in the gold list) or ``decoy`` (from another field's profile), each judge ``Y`` or ``N``). Judged
 precision counts a found concept as right when it is in the gold list or both judges said Y; a concept no judge
-saw counts as wrong, so it is a lower bound that falls as the extractor finds new concepts.
+saw counts as wrong, so it is a lower bound that falls as the extractor finds new concepts. Pooled recall is
+the share of every concept known right for a CV (its gold list and the concepts the judges accepted, whoever
+proposed them) that its profile names.
+
+The ads of a match set (``eval/data/match_sets/ads``: documents with a ``title`` and a ``split``) are read the same
+way, with no gold list: their title and text as the service reads an ad (nothing masked), the ``tune`` split as the
+tuning half; judged, they give the judged precision and pooled recall of the requirement profiles that matching
+ranks on.
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ class LabelledCv:
     judged: dict[str, tuple[str, ...]] = field(default_factory=dict)  # uri -> the judges' votes (Y/N)
     sources: dict[str, str] = field(default_factory=dict)             # uri -> where the judged concept came from
     training: bool = False                                             # the set is training data only
+    split: str = ""        # a match set's document: "tune" or "report" (its half), "" for a CV set's file
+    ad: bool = False       # an ad of a match set: read as the service reads ads (title and text, nothing masked)
 
     @property
     def supported(self) -> set[str]:
@@ -46,9 +55,9 @@ class LabelledCv:
     @property
     def served_text(self) -> str:
         """The text the service extracts a CV's profile from: its personal details masked, as
-        ``matcha.document_reader`` does before extraction. Scoring, judging and training read this, so that the
-        figures are those of what users get."""
-        return mask_personal_details(self.text).text
+        ``matcha.document_reader`` does before extraction (an ad's text as it is). Scoring, judging and training
+        read this, so that the figures are those of what users get."""
+        return self.text if self.ad else mask_personal_details(self.text).text
 
 
 JUDGEMENTS = "judgements.tsv"
@@ -75,10 +84,13 @@ def read_cv_set(folder: Path) -> list[LabelledCv]:
         data = json.loads(path.read_text(encoding="utf-8"))
         skills = data.get("skills", [])
         judged = judgements.get(data["id"], [])
-        cvs.append(LabelledCv(data["id"], data.get("field", ""), data["text"], {s["uri"] for s in skills},
+        ad = "title" in data and "split" in data  # a match set's ad: its title heads the text, as in the service
+        text = "\n\n".join(part for part in (data.get("title", "").strip(), data["text"].strip()) if part) if ad \
+            else data["text"]
+        cvs.append(LabelledCv(data["id"], data.get("field", ""), text, {s["uri"] for s in skills},
                               {s["uri"]: s.get("label", "") for s in skills},
                               {row["uri"]: _votes(row) for row in judged}, {row["uri"]: row["source"] for row in judged},
-                              training))
+                              training, data.get("split", ""), ad))
     return cvs
 
 
@@ -89,6 +101,8 @@ def _votes(row: dict[str, str]) -> tuple[str, ...]:
 def half_of(cv: LabelledCv, tuning_ids: int = 10) -> str:
     if cv.training:
         return "tuning"
+    if cv.split:
+        return "tuning" if cv.split == "tune" else "reporting"
     number = int(cv.id.split("_", 1)[0]) if cv.id[:2].isdigit() else 0
     return "tuning" if number <= tuning_ids else "reporting"
 
@@ -120,19 +134,20 @@ def score_cvs(cvs: list[LabelledCv], extract: Callable[[str], CompetenceProfile]
         right = len(set(found) & cv.supported)
         unjudged = len(set(found) - cv.gold - set(cv.judged))
         for key in (half_of(cv), "all"):
-            acc = totals.setdefault(key, [0, 0, 0, 0, 0])
-            for i, value in enumerate((tp, n_found, n_gold, right, unjudged)):
+            acc = totals.setdefault(key, [0, 0, 0, 0, 0, 0])
+            for i, value in enumerate((tp, n_found, n_gold, right, unjudged, len(cv.supported))):
                 acc[i] += value
         per_cv.append({"id": cv.id, "half": half_of(cv), "tp": tp, "found": n_found, "gold": n_gold,
                        "judged_right": right, "unjudged": unjudged,
                        "missed": sorted(cv.labels[u] for u in cv.gold - set(found)),
                        "extra": sorted(label for u, label in found.items() if u not in cv.supported)})
     figures = {}
-    for key, (tp, n_found, n_gold, right, unjudged) in totals.items():
+    for key, (tp, n_found, n_gold, right, unjudged, supported) in totals.items():
         figures[key] = {**precision_recall(tp, n_found, n_gold),
                         "n": sum(1 for cv in cvs if key == "all" or half_of(cv) == key)}
         if judged_sets:
             figures[key]["judged_precision"] = round(right / n_found, 4) if n_found else 0.0
+            figures[key]["pooled_recall"] = round(right / supported, 4) if supported else 0.0
             figures[key]["unjudged"] = unjudged
     return {"figures": figures, "cvs": per_cv}
 

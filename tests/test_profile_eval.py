@@ -87,10 +87,35 @@ def test_judged_precision_counts_concepts_every_judge_accepted_and_nothing_unsee
     assert figures["precision"] == round(1 / len(found), 4)
     assert figures["judged_precision"] == round(2 / len(found), 4)
     assert figures["unjudged"] == len(found) - 3
+    # Pooled recall: of the concepts known right (the gold Java and the one both judges accepted), both are found.
+    assert figures["pooled_recall"] == 1.0
     audit = judging_audit(cvs)
     assert audit["gold_yes_judge_a"] == audit["gold_yes_judge_b"] == 1.0
     assert audit["decoy_yes_judge_a"] == 0.0 and audit["found_yes_judge_b"] == 0.5
     assert audit["agreement"] == 0.75 and -1.0 <= audit["kappa"] < 1.0
+
+
+def test_a_match_sets_ads_are_read_as_the_service_reads_ads_and_judged_like_cvs(extractor, tmp_path):
+    body = "Vi söker en svetsare till vår verkstad i Oslo.\nKrav\n- MIG/MAG-svetsning\n- läsa ritningar"
+    for number, split in ((1, "tune"), (2, "report")):
+        (tmp_path / f"ad_sv_welder_0{number}.json").write_text(json.dumps(
+            {"id": f"ad_sv_welder_0{number}", "lang": "sv", "field": "welder", "split": split,
+             "title": "Svetsare", "employer": "Verkstad AB", "text": body}))
+    ads = read_cv_set(tmp_path)
+    assert [half_of(ad) for ad in ads] == ["tuning", "reporting"]
+    assert all(ad.ad and not ad.gold for ad in ads)
+    # Title first, as matcha.document_reader.ad_text builds it; an ad is not masked (a CV's "Oslo" would be).
+    assert ads[0].served_text == "Svetsare\n\n" + body
+    found = {s.uri for s in extractor.extract_text(ads[0].served_text).skills}
+    assert found
+    right = sorted(found)[0]
+    rows = ["id\turi\tlabel\tsource\tjudge_a\tjudge_b"] + [
+        f"{ad.id}\t{uri}\tx\tfound\t{'Y' if uri == right else 'N'}\t{'Y' if uri == right else 'N'}"
+        for ad in ads for uri in found]
+    (tmp_path / JUDGEMENTS).write_text("\n".join(rows) + "\n")
+    figures = score_cvs(read_cv_set(tmp_path), extractor.extract_text)["figures"]
+    assert figures["tuning"]["judged_precision"] == round(1 / len(found), 4)
+    assert figures["tuning"]["pooled_recall"] == 1.0 and figures["tuning"]["recall"] == 0.0  # no gold list
 
 
 def test_cross_tuning_reports_each_set_with_the_other_sets_weights(extractor):
