@@ -3,8 +3,10 @@
 Every candidate skill of every CV of the chosen half is labelled: right when it is in the gold list or both
 judges said the CV shows it, wrong when the judges did not both say so (``eval.judging``); a candidate nobody
 judged is left out and counted, and one the model never sees (``Fit.rests_on_a_shared_word``) is left out. A
-logistic regression (scikit-learn) learns the weights from ``Fit.features``; the threshold is the lowest on a grid at which every set reaches ``precision`` on its own whole-CV candidates (set-level,
-micro-averaged), so that the reporting halves and held-out sets say how well the choice carries. The candidates of
+logistic regression (scikit-learn) learns the weights from ``Fit.features``; the threshold is the lowest on a grid
+at which every set with a gold list reaches ``precision`` on its own whole-CV candidates (set-level,
+micro-averaged), so that the reporting halves and held-out sets say how well the choice carries. A set without gold
+lists (the judged ads of a match set, ``eval.cv_sets``) adds examples but no say in the threshold. The candidates of
 each CV line read alone are learned from too, so that the model knows short texts (a sentence of an ad).
 """
 
@@ -98,15 +100,17 @@ def train(found: list[Example], counts: dict, precision: float = 0.85, c: float 
             kept = [e for e, p in zip(found, probabilities) if e.set == name and e.whole and p >= threshold]
             row[name] = set_figures(kept, count["gold"])
         table.append(row)
-    reaching = [row for row in table if all(row[name]["judged_precision"] >= precision for name in counts)]
+    # The threshold answers to the sets with gold lists (the CV sets); a set without (a match set's ads) only teaches.
+    ruled = [name for name, count in counts.items() if count["gold"]] or list(counts)
+    reaching = [row for row in table if all(row[name]["judged_precision"] >= precision for name in ruled)]
     chosen = reaching[0] if reaching else max(
-        table, key=lambda row: min(row[name]["judged_precision"] for name in counts))
+        table, key=lambda row: min(row[name]["judged_precision"] for name in ruled))
     if not reaching:
         log.warning("no threshold reaches precision %.2f on every set; taking the most precise", precision)
     trained_on = {"sets": {name: {**count, "examples": sum(e.set == name and e.whole for e in found),
                                   "right": sum(e.right for e in found if e.set == name and e.whole),
                                   "line_examples": sum(e.set == name and not e.whole for e in found)}
                            for name, count in counts.items()},
-                  "precision_asked": precision, "C": c,
+                  "precision_asked": precision, "threshold_sets": ruled, "C": c,
                   "figures_at_threshold": {name: chosen[name] for name in counts}, "half": half}
     return KeepModel(weights, model.intercept, chosen["threshold"], trained_on), table

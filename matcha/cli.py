@@ -304,8 +304,9 @@ def eval_train_keep(folder: list[Path] = typer.Option(..., "--set", help="A labe
         typer.echo(json.dumps({"threshold": model.threshold, "table": table}))
         return
     for row in table:
-        figures = "  ".join(f"{name}: P {f['judged_precision']:.3f} R {f['recall']:.3f}" for name, f in row.items()
-                            if name != "threshold")
+        figures = "  ".join(f"{name}: P {f['judged_precision']:.3f}" + (f" R {f['recall']:.3f}" if counts[name]["gold"]
+                                                                         else f" kept {f['kept']}")
+                            for name, f in row.items() if name != "threshold")
         typer.echo(f"{'*' if row['threshold'] == model.threshold else ' '} {row['threshold']:.2f}  {figures}")
     typer.echo(f"model written to {target} (threshold {model.threshold})", err=True)
 

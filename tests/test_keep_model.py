@@ -80,6 +80,20 @@ def test_training_learns_weights_and_takes_the_lowest_threshold_that_is_precise_
     assert next(row for row in table if row["threshold"] == strict.threshold)["a"]["judged_precision"] == best
 
 
+def test_a_set_without_gold_lists_teaches_but_has_no_say_in_the_threshold():
+    found = ([_example("a", 0.9 + i / 100, True) for i in range(8)] + [_example("a", 0.1 + i / 100, False)
+                                                                       for i in range(8)])
+    # "ads": judged, no gold list; its wrong candidates score high, so it could never reach 0.85 at a low threshold.
+    ads = [Example("ads", "ad_1", {f: 0.0 for f in FEATURES} | {"score": 0.6 + i / 100}, i % 2 == 0, False)
+           for i in range(10)]
+    counts = {"a": {"gold": 10, "unjudged": 0, "cvs": 1}, "ads": {"gold": 0, "unjudged": 0, "cvs": 1}}
+    model, table = train(found + ads, counts, precision=0.85)
+    assert model.trained_on["threshold_sets"] == ["a"]
+    chosen = next(row for row in table if row["threshold"] == model.threshold)
+    assert chosen["a"]["judged_precision"] >= 0.85 and chosen["ads"]["judged_precision"] < 0.85
+    assert model.trained_on["sets"]["ads"]["examples"] == 10  # it was learned from
+
+
 def test_examples_are_the_drafts_candidates_labelled_by_gold_and_judges(extractor, tmp_path):
     text = "Experience\n2019-2024 Developer\nBuilt REST APIs in Java, wrote SQL queries and unit tests in Python.\n"
     draft = extractor.draft(text)
