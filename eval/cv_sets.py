@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import csv
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
@@ -52,7 +53,7 @@ class LabelledCv:
         """The gold list and the concepts every judge said the CV shows."""
         return self.gold | {uri for uri, votes in self.judged.items() if votes and all(v == "Y" for v in votes)}
 
-    @property
+    @cached_property
     def served_text(self) -> str:
         """The text the service extracts a CV's profile from: its personal details masked, as
         ``matcha.document_reader`` does before extraction (an ad's text as it is). Scoring, judging and training

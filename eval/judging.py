@@ -52,8 +52,8 @@ def write_sheets(cvs: list[LabelledCv], items: dict[str, list[tuple[str, str]]],
     for cv in cvs:
         if not items[cv.id]:
             continue
-        lines = [f"# {'Ad' if cv.ad else 'CV'} {cv.id}", "", cv.served_text.strip(), "", "# Competences to judge (number | label | ESCO description)",
-                 ""]
+        lines = [f"# {'Ad' if cv.ad else 'CV'} {cv.id}", "", cv.served_text.strip(), "",
+                 "# Competences to judge (number | label | ESCO description)", ""]
         for number, (uri, source) in enumerate(items[cv.id], 1):
             concept = taxonomy.get(uri)
             label = concept.label("en") if concept else uri
