@@ -32,6 +32,8 @@ from typing import Callable
 from extractor.anonymise import mask_personal_details
 from extractor.facts import language_code
 from extractor.profile import CompetenceProfile
+from matcha.document_reader import ad_text
+from store.records import AdIn
 from taxonomy.model import Taxonomy
 
 
@@ -85,9 +87,8 @@ def read_cv_set(folder: Path) -> list[LabelledCv]:
         data = json.loads(path.read_text(encoding="utf-8"))
         skills = data.get("skills", [])
         judged = judgements.get(data["id"], [])
-        ad = "title" in data and "split" in data  # a match set's ad: its title heads the text, as in the service
-        text = "\n\n".join(part for part in (data.get("title", "").strip(), data["text"].strip()) if part) if ad \
-            else data["text"]
+        ad = "title" in data and "split" in data  # a match set's ad: read as the service reads a posted ad
+        text = ad_text(AdIn(title=data["title"], text=data["text"])) if ad else data["text"]
         cvs.append(LabelledCv(data["id"], data.get("field", ""), text, {s["uri"] for s in skills},
                               {s["uri"]: s.get("label", "") for s in skills},
                               {row["uri"]: _votes(row) for row in judged}, {row["uri"]: row["source"] for row in judged},
