@@ -47,10 +47,10 @@ _PLACE_OF_BIRTH = re.compile(r"\b(?i:född i|uppvuxen i|kommer från|född och u
 # Citizenship in running text ("Ghanansk medborgare", "Syrian citizen", "citizen of Peru"): the word that says which
 # country is masked; the key-line form ("Nationalitet: …") is masked with the other keys.
 _CITIZEN = re.compile(
-    r"(?P<a>(?<![\w-])[^\W\d_][\w-]*(?i:sk))(?=\s+(?i:medborgare|medborgarskap)(?![\w-]))"
-    r"|(?P<c>(?<![\w-])[A-ZÅÄÖ][\w-]*)(?=\s+(?i:citizen|citizenship)(?![\w-]))"
+    r"(?P<swedish>(?<![\w-])[^\W\d_][\w-]*(?i:sk))(?=\s+(?i:medborgare|medborgarskap)(?![\w-]))"
+    r"|(?P<english>(?<![\w-])[A-ZÅÄÖ][\w-]*)(?=\s+(?i:citizen|citizenship)(?![\w-]))"
     r"|(?<![\w-])(?i:medborgare i|medborgarskap i|medborgare från|citizen of|citizenship of)\s+"
-    r"(?P<b>[A-ZÅÄÖ][\w'’-]+(?:[ -][A-ZÅÄÖ][\w'’-]+){0,2})")
+    r"(?P<country>[A-ZÅÄÖ][\w'’-]+(?:[ -][A-ZÅÄÖ][\w'’-]+){0,2})")
 _AGE = re.compile(r"(?i)\b\d{2}\s*(?:år gammal|års ålder|years old|year-old|-year-old)\b|\b(?:ålder|age)\s*\d{2}\b")
 _STREET = re.compile(r"(?m)\b[A-ZÅÄÖ][\wåäöé]+(?:gatan|vägen|gränd|torget|stigen|backen|allén|platsen|"
                      r"street|road|avenue|lane|st\.|rd\.)\s+\d+[A-Za-z]?(?:,?\s*(?:lgh|apt\.?)\s*\d+)?")
@@ -158,9 +158,8 @@ def mask_personal_details(text: str) -> Masked:
             contact.phone = contact.phone or match.group().strip()
     for match in _PLACE_OF_BIRTH.finditer(text):
         add(match.start("place"), match.end("place"), "origin")
-    for match in _CITIZEN.finditer(text):
-        group = next(name for name in ("a", "b", "c") if match[name])
-        add(match.start(group), match.end(group), "origin")
+    for match in _CITIZEN.finditer(text):  # one named group takes part: the word that says which country
+        add(match.start(match.lastgroup), match.end(match.lastgroup), "origin")
     for match in _places_pattern().finditer(text):
         add(match.start(), match.end(), "origin")
     if contact.name:  # later repeats of the name, and its parts ("Ahmad", "Karimi")

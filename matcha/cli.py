@@ -271,6 +271,7 @@ def eval_judging_collect(folder: Path = typer.Option(..., "--set", help="The lab
                          key: Path = typer.Option(..., "--key", help="The key written with the sheets."),
                          judge: list[str] = typer.Option(..., "--judge", help="A judge's letter (ID.J.tsv).")) -> None:
     """Add the judges' votes to the set's judgements.tsv; every item needs every judge's vote."""
+    from eval.cv_sets import JUDGEMENTS
     from eval.judging import collect
 
     try:
@@ -278,7 +279,7 @@ def eval_judging_collect(folder: Path = typer.Option(..., "--set", help="The lab
     except (ValueError, FileNotFoundError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
-    typer.echo(f"{added} judged concepts added to {folder / 'judgements.tsv'}")
+    typer.echo(f"{added} judged concepts added to {folder / JUDGEMENTS}")
 
 
 @eval_app.command("train-keep")
