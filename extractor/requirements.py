@@ -7,6 +7,7 @@ import re
 from typing import Literal
 
 from extractor.profile import CompetenceProfile, Evidence
+from extractor.sections import line_at
 
 Need = Literal["essential", "optional"]
 
@@ -16,19 +17,13 @@ _MUST = re.compile(r"(?i)\b(?:krav|kräver|kräv[s]|måste|ska ha|skall ha|behö
                    r"requirement|requires|must|essential|necessary|mandatory)\b")
 
 
-def _line(text: str, position: int) -> str:
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return text[start:len(text) if end < 0 else end]
-
-
 def need_of(evidence: Evidence, text: str) -> Need | None:
     """'essential', 'optional', or None where neither the section nor the line says."""
     if evidence.section == "merits":
         return "optional"
     if evidence.section == "requirements":
-        return "essential" if not _PLUS.search(_line(text, evidence.start)) else "optional"
-    line = _line(text, evidence.start)
+        return "essential" if not _PLUS.search(line_at(text, evidence.start)) else "optional"
+    line = line_at(text, evidence.start)
     if _PLUS.search(line):
         return "optional"
     if _MUST.search(line):

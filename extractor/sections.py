@@ -107,3 +107,10 @@ def section_at(sections: list[Section], offset: int) -> str:
         if section.start <= offset < section.end:
             return section.name
     return "other"
+
+
+def line_at(text: str, position: int) -> str:
+    """The text line (between newlines) that holds ``position``."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return text[start:len(text) if end < 0 else end]
