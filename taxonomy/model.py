@@ -21,6 +21,10 @@ class Concept:
     def label(self, lang: str = "en") -> str:
         return self.labels.get(lang) or self.labels.get("en") or next(iter(self.labels.values()), self.uri)
 
+    def labels_in(self, lang: str) -> list[str]:
+        """The preferred label and the alternatives in ``lang``, preferred first."""
+        return ([self.labels[lang]] if lang in self.labels else []) + list(self.alt_labels.get(lang, []))
+
     @property
     def is_language(self) -> bool:
         """A language skill ("Swedish", "interact verbally in Arabic"): ESCO files them under group "L"."""
