@@ -22,7 +22,7 @@ from extractor.keep_model import FEATURES, KeepModel
 
 log = logging.getLogger(__name__)
 
-THRESHOLDS = tuple(round(0.3 + 0.05 * i, 2) for i in range(13))  # 0.30 ... 0.90
+THRESHOLDS = tuple(round(0.3 + 0.01 * i, 2) for i in range(61))  # 0.30, 0.31 ... 0.90
 
 
 @dataclass
