@@ -36,11 +36,13 @@ from typing import Callable
 import numpy as np
 
 from extractor.everyday_words import is_everyday
+from extractor.grounding import WordGrounding
 from extractor.keep_model import KeepModel, load_keep_model
 from extractor.label_index import LabelIndex
 from extractor.linking import sentence_spans
 from extractor.mentions import PhraseIndex
 from extractor.profile import ConceptMatch
+from extractor.sections import line_at
 from models.encoders import Encoder
 from models.nlp import normalised_doc
 
@@ -78,6 +80,7 @@ class Fit:
     shadowed: bool = False  # every evidence span is also evidence of a more confident candidate
     overlap: bool = False   # some evidence span is
     lines: int = 0          # non-empty lines of the document (one for a sentence of an ad, a search)
+    grounding: tuple[float, float] | None = None  # least and mean word support of the label in its line (English)
 
     @property
     def specific(self) -> bool:
@@ -93,6 +96,7 @@ class Fit:
     def features(self) -> dict[str, float]:
         """The figures the keep model weighs (``extractor.keep_model.FEATURES``; flags are 0/1, counts capped)."""
         linked = float(self.method == "embedding")
+        least, mean = self.grounding or (0.0, 0.0)
         return {
             "linked": linked,  # a phrase linked by similarity, not a label found in the text
             "score": self.score,  # the link's or the phrase match's own confidence
@@ -115,6 +119,11 @@ class Fit:
             "short_text": float(self.lines <= 2),  # a sentence or two: no sections, little document to fit
             **{f"in_{section}": float(section in self.sections)
                for section in ("skills", "experience", "education", "profile")},
+            # Word grounding of a link by similarity (``extractor.grounding``; a label found in the text is grounded
+            # by construction; 0 where not measured: text other than English), and whether it was measured, so
+            # that a link nobody could ground does not pass for an ungrounded one.
+            "linked_grounding_least": least * linked, "linked_grounding_mean": mean * linked,
+            "linked_grounded": linked * float(self.grounding is not None),
         }
 
     @property
@@ -178,11 +187,14 @@ class SenseCheck:
     """Computes each candidate concept's :class:`Fit` in a document and decides which are kept."""
 
     def __init__(self, phrases: PhraseIndex, concepts: LabelIndex, group_of: Callable[[str], str],
-                 model: KeepModel | None = None, threshold: float | None = None) -> None:
+                 model: KeepModel | None = None, threshold: float | None = None,
+                 grounding: WordGrounding | None = None) -> None:
         """``concepts``: one vector per skill (label and description) for comparing skills with each other,
         whatever reads the text; ``group_of``: a concept's ESCO top group; ``model``: which fits are kept
-        (``extractor.keep_model``, the shipped one by default), at ``threshold`` (default: the model's)."""
+        (``extractor.keep_model``, the shipped one by default), at ``threshold`` (default: the model's);
+        ``grounding``: word grounding of English candidates in their lines (none: not measured)."""
         self.spread = WordSpread(phrases)
+        self.grounding = grounding
         self.concepts = concepts
         self.group_of = group_of
         self._model = model
@@ -230,6 +242,7 @@ class SenseCheck:
         anchors = [j for j, m in enumerate(matches) if specific(m.method, ambiguity[j], common[j])]
         evidence = [{(ev.start, ev.end) for ev in m.evidence} for m in matches]
         n_lines = sum(1 for line in text.splitlines() if line.strip())
+        grounded = self._grounded(text, language, matches, encoder)
         fits = []
         for column, match in enumerate(matches):
             others = [j for j in anchors if j != column]
@@ -244,5 +257,18 @@ class SenseCheck:
                 language=language, group=self.group_of(match.uri), places=len(match.evidence),
                 words=min(len(ev.text.split()) for ev in match.evidence),
                 sections=frozenset(ev.section for ev in match.evidence if ev.section),
-                shadowed=evidence[column] <= covered, overlap=bool(evidence[column] & covered), lines=n_lines))
+                shadowed=evidence[column] <= covered, overlap=bool(evidence[column] & covered), lines=n_lines,
+                grounding=grounded[column]))
         return fits
+
+    def _grounded(self, text: str, language: str, matches: list[ConceptMatch],
+                  encoder: Encoder) -> list[tuple[float, float] | None]:
+        """Each match's word grounding: the best over its evidence's lines (English text only)."""
+        if self.grounding is None or language != "en":
+            return [None] * len(matches)
+        lines = [[line_at(text, ev.start) for ev in m.evidence] for m in matches]
+        pairs = sorted({(line, m.uri) for m, found in zip(matches, lines) for line in found})
+        scored = dict(zip(pairs, self.grounding.scores(pairs, encoder)))
+        return [(max(scored[line, m.uri][0] for line in found), max(scored[line, m.uri][1] for line in found))
+                for m, found in zip(matches, lines)]
+

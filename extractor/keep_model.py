@@ -24,7 +24,8 @@ from pathlib import Path
 MODEL_FILE = Path(__file__).with_name("keep_model.json")
 FEATURES = ("linked", "score", "linked_score", "support", "sentence", "anchors", "no_anchors", "ambiguity",
             "unknown_word", "everyday", "specific", "shadowed", "overlap", "places", "words", "knowledge",
-            "transversal", "swedish", "short_text", "in_skills", "in_experience", "in_education", "in_profile")
+            "transversal", "swedish", "short_text", "in_skills", "in_experience", "in_education", "in_profile",
+            "linked_grounding_least", "linked_grounding_mean", "linked_grounded")
 
 
 @dataclass(frozen=True)

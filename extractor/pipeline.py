@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from extractor.documents import Limits, read_document
 from extractor.errors import InputError
 from extractor.coherence import Fit, SenseCheck
+from extractor.grounding import WordGrounding
 from extractor.facts import (LANGUAGE_NAME_CODES, driving_licence_spans, find_education, find_experience_years,
                              find_languages, find_licences, language_code)
 from extractor.language import detect_language
@@ -59,7 +60,8 @@ class CompetenceExtractor:
         self.ranker = ConceptRanker(resources)
         self._sense = SenseCheck(resources.phrases, resources.skill_descriptions,
                                  lambda uri: top_group(resources.taxonomy.get(uri))[:1],
-                                 threshold=settings.keep_threshold)
+                                 threshold=settings.keep_threshold,
+                                 grounding=WordGrounding(lambda uri: _english_labels(resources, uri)))
         self._headings = HeadingMatcher()
         self._links = LinkRanker(resources)
 
@@ -217,3 +219,8 @@ class CompetenceExtractor:
     def rank_occupations(self, titles: list[str], k: int = 10) -> list[list[ConceptHit]]:
         """Rank taxonomy occupations for each job title (batched); see ``extractor.concept_ranking``."""
         return self.ranker.rank_occupations(titles, k)
+
+
+def _english_labels(resources: Resources, uri: str) -> list[str]:
+    concept = resources.taxonomy.get(uri)
+    return concept.labels_in("en") if concept else []
