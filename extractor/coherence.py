@@ -16,7 +16,9 @@ list of words), so the rule carries to words nobody listed:
 - **anchor fit**: mean cosine of the concept and the document's specific concepts (taxonomy labels found with
   ambiguity at most ``SPECIFIC``), in one space for every reader (label and description, all-MiniLM): "dock
   operations" is far from the Java, Python and Git of a developer's CV.
-
+- **word grounding** of a link in English text (``extractor.grounding``): whether every word of the concept's
+  label finds a close word in its line; "cleaning cages and the ward" is near *clean fish cage*, but "fish" has
+  nothing in the line to stand on.
 - **shadowing**: whether the evidence also names a more confident concept ("working in a team" is *work in teams*
   before it is *work in textile manufacturing teams*), how often and where in the CV the concept is found.
 
