@@ -82,7 +82,7 @@ class Fit:
     shadowed: bool = False  # every evidence span is also evidence of a more confident candidate
     overlap: bool = False   # some evidence span is
     lines: int = 0          # non-empty lines of the document (one for a sentence of an ad, a search)
-    grounding: tuple[float, float] | None = None  # least and mean word support of the label in its line (English)
+    grounding: tuple[float, float] | None = None  # least and mean word support of a link's label in its line (English)
 
     @property
     def specific(self) -> bool:
@@ -194,7 +194,7 @@ class SenseCheck:
         """``concepts``: one vector per skill (label and description) for comparing skills with each other,
         whatever reads the text; ``group_of``: a concept's ESCO top group; ``model``: which fits are kept
         (``extractor.keep_model``, the shipped one by default), at ``threshold`` (default: the model's);
-        ``grounding``: word grounding of English candidates in their lines (none: not measured)."""
+        ``grounding``: word grounding of links in English text (none: not measured)."""
         self.spread = WordSpread(phrases)
         self.grounding = grounding
         self.concepts = concepts
@@ -265,12 +265,12 @@ class SenseCheck:
 
     def _grounded(self, text: str, language: str, matches: list[ConceptMatch],
                   encoder: Encoder) -> list[tuple[float, float] | None]:
-        """Each match's word grounding: the best over its evidence's lines (English text only)."""
+        """Each link's word grounding: the best over its evidence's lines (English text only; a label found in the
+        text is grounded by construction and is not measured)."""
         if self.grounding is None or language != "en":
             return [None] * len(matches)
-        lines = [[line_at(text, ev.start) for ev in m.evidence] for m in matches]
+        lines = [[line_at(text, ev.start) for ev in m.evidence] if m.method == "embedding" else [] for m in matches]
         pairs = sorted({(line, m.uri) for m, found in zip(matches, lines) for line in found})
         scored = dict(zip(pairs, self.grounding.scores(pairs, encoder)))
         return [(max(scored[line, m.uri][0] for line in found), max(scored[line, m.uri][1] for line in found))
-                for m, found in zip(matches, lines)]
-
+                if found else None for m, found in zip(matches, lines)]

@@ -32,13 +32,20 @@ def test_the_least_supported_word_of_a_label_decides(english):
     assert grounding.scores([("and the", "java"), ("Java", "none")], english) == [(0.0, 0.0), (0.0, 0.0)]
 
 
-def test_only_english_candidates_are_grounded(extractor):
-    english = extractor.draft("Experience\nCleaning cages and the ward, sterilising instruments in the autoclave.")
+def test_only_links_in_english_text_are_grounded(extractor):
+    english = extractor.draft("Experience\nCleaning cages and the ward, sterilising instruments in the autoclave.\n"
+                              "Wound care and infection control.")
     swedish = extractor.draft("Erfarenhet\nRengöring av burar och avdelningen, sterilisering av instrument i autoklav.")
-    assert english.fits and all(fit.grounding is not None for fit in english.fits)
+    links = [fit for fit in english.fits if fit.method == "embedding"]
+    labels = [fit for fit in english.fits if fit.method != "embedding"]
+    assert links and all(fit.grounding is not None for fit in links)
+    assert all(fit.features()["linked_grounded"] == 1.0 for fit in links)
+    # A label found in the text is grounded by construction: not measured, and no figures.
+    assert labels and all(fit.grounding is None for fit in labels)
     assert swedish.fits and all(fit.grounding is None for fit in swedish.fits)
-    values = swedish.fits[0].features()
-    assert values["linked_grounding_least"] == values["linked_grounding_mean"] == 0.0
+    for fit in labels + swedish.fits:
+        values = fit.features()
+        assert values["linked_grounding_least"] == values["linked_grounding_mean"] == values["linked_grounded"] == 0.0
 
 
 def test_a_full_word_cache_starts_over_without_changing_scores(english, monkeypatch):
