@@ -12,7 +12,7 @@ def search_labels(taxonomy: Taxonomy, query: str, kind: Kind, limit: int = 10) -
     scored: dict[str, tuple[int, str, str]] = {}
     for concept in taxonomy.of_kind(kind):
         for lang in set(concept.labels) | set(concept.alt_labels):
-            for label in [concept.labels.get(lang, "")] + concept.alt_labels.get(lang, []):
+            for label in concept.labels_in(lang):
                 low = label.lower()
                 if not low or q not in low:
                     continue
