@@ -11,9 +11,11 @@ that names using a tool ("operate forklift", "köra cirkelsåg") is one where no
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import pickle
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -74,13 +76,14 @@ class PhraseIndex:
                    for e in taxonomy.label_entries(kind)]  # type: ignore[arg-type]
         for lang in languages:
             in_lang = [(kind, e) for kind, e in entries if e.lang == lang]
+            dropped = sorted((key, uri) for uri, in_lang_of, key in taxonomy.unmatched_patterns if in_lang_of == lang)
             if cache_dir is None:
-                self._build(self._patterns(in_lang, lang), lang)
+                self._build(self._patterns(in_lang, lang, set(dropped)), lang)
                 self.nlp[lang] = get_nlp(lang)
                 continue
-            digest = entries_digest([e for _, e in in_lang])
+            digest = entries_digest([e for _, e in in_lang]) + _digest_of(dropped)
             raw = _cached(cache_dir, f"phrases{_RULES_VERSION}-{lang}", digest, lambda: {
-                k: [tuple(t) for t in v] for k, v in self._patterns(in_lang, lang).items()})
+                k: [tuple(t) for t in v] for k, v in self._patterns(in_lang, lang, set(dropped)).items()})
             self._build(raw, lang)
             lemmas = _cached(cache_dir, f"lemmas{_RULES_VERSION}-{lang}", digest,
                              lambda: self._compact_lemmas(lang))
@@ -109,8 +112,10 @@ class PhraseIndex:
         return compact
 
     @staticmethod
-    def _patterns(labels: list[tuple[Kind, LabelEntry]], lang: str) -> dict[str, list[PatternTarget]]:
-        """Lemma-norm key -> targets, for the labels (of language ``lang``) worth matching."""
+    def _patterns(labels: list[tuple[Kind, LabelEntry]], lang: str,
+                  dropped: AbstractSet[tuple[str, str]] = frozenset()) -> dict[str, list[PatternTarget]]:
+        """Lemma-norm key -> targets, for the labels (of language ``lang``) worth matching; without the (key,
+        URI) pairs ``dropped`` (one-word patterns audited as misleading: ``taxonomy.label_audit``)."""
         entries: list[tuple[str, PatternTarget]] = []
         for kind, entry in labels:
             if len(entry.text) < 2 or len(entry.text.split()) > 10:
@@ -137,7 +142,8 @@ class PhraseIndex:
                 key = " ".join(norm)
                 if key not in by_key:
                     by_key[key].append(target._replace(preferred=False))
-        return dict(by_key)
+        kept = {key: [t for t in targets if (key, t.uri) not in dropped] for key, targets in by_key.items()}
+        return {key: targets for key, targets in kept.items() if targets}
 
     def _build(self, by_key: dict[str, list[tuple]], lang: str) -> None:
         self.targets[lang] = by_key
@@ -237,6 +243,11 @@ def _derived_forms(entries: list[tuple[str, PatternTarget]]) -> list[tuple[str, 
         elif len(words) == 1 and len(text) >= 9:
             derived.extend((form, target) for form in phrase_of_compound(text, verbs))
     return derived
+
+
+def _digest_of(dropped: list[tuple[str, str]]) -> str:
+    """Part of the pattern cache's key: the dropped patterns (none: nothing, so older caches stay valid)."""
+    return "-" + hashlib.sha1(repr(dropped).encode()).hexdigest()[:8] if dropped else ""
 
 
 # Verbs of labels that name using a tool or a system: the object alone names the skill in a list of tools

@@ -61,7 +61,7 @@ class CompetenceExtractor:
         self._sense = SenseCheck(resources.phrases, resources.skill_descriptions,
                                  lambda uri: top_group(resources.taxonomy.get(uri))[:1],
                                  threshold=settings.keep_threshold,
-                                 grounding=WordGrounding(lambda uri: _english_labels(resources, uri)))
+                                 grounding=WordGrounding(lambda uri: resources.taxonomy.matched_labels(uri, "en")))
         self._headings = HeadingMatcher()
         self._links = LinkRanker(resources)
 
@@ -220,7 +220,3 @@ class CompetenceExtractor:
         """Rank taxonomy occupations for each job title (batched); see ``extractor.concept_ranking``."""
         return self.ranker.rank_occupations(titles, k)
 
-
-def _english_labels(resources: Resources, uri: str) -> list[str]:
-    concept = resources.taxonomy.get(uri)
-    return concept.labels_in("en") if concept else []

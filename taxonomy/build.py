@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 from taxonomy.esco_swedish import apply_esco_swedish, read_esco_swedish
+from taxonomy.label_audit import apply_unmatched, read_unmatched
 from taxonomy.lexicon import apply_lexicon, lexicon_hash, read_lexicon
 from taxonomy.model import Taxonomy
 from taxonomy.sources.esco_csv import import_esco_csv
@@ -21,12 +22,16 @@ log = logging.getLogger(__name__)
 
 def with_lexicon(taxonomy: Taxonomy) -> Taxonomy:
     """ESCO's Swedish occupation labels (where the source has none), then matcha's Swedish lexicon: a concept's
-    Swedish preferred label is ESCO's where ESCO has one, the lexicon's first term otherwise."""
+    Swedish preferred label is ESCO's where ESCO has one, the lexicon's first term otherwise. Last, the audited
+    words that are not matched in text (``taxonomy.label_audit``)."""
     apply_esco_swedish(taxonomy, read_esco_swedish())
     rows = read_lexicon()
     applied = apply_lexicon(taxonomy, rows)
+    unmatched = read_unmatched()
+    marked = apply_unmatched(taxonomy, unmatched)
     taxonomy.lexicon_hash = lexicon_hash()
-    log.info("applied %d of %d Swedish lexicon rows", applied, len(rows))
+    log.info("applied %d of %d Swedish lexicon rows; %d of %d audited words not matched in text",
+             applied, len(rows), marked, len(unmatched))
     return taxonomy
 
 

@@ -79,6 +79,10 @@ class Taxonomy:
     groups: dict[str, str] = field(default_factory=dict)                     # group id -> label
     relations: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # occupation -> essential/optional
     lexicon_hash: str = ""
+    # (URI, language, casefolded label): labels the concept keeps as names but that are not matched in text, and
+    # (URI, language, base form): one-word patterns derived from labels that are dropped (``taxonomy.label_audit``).
+    unmatched: set[tuple[str, str, str]] = field(default_factory=set)
+    unmatched_patterns: set[tuple[str, str, str]] = field(default_factory=set)
 
     def get(self, uri: str) -> Concept | None:
         return self.concepts.get(uri)
@@ -90,7 +94,8 @@ class Taxonomy:
         return sorted({lang for c in self.concepts.values() for lang in (*c.labels, *c.alt_labels)})
 
     def label_entries(self, kind: Kind) -> list[LabelEntry]:
-        """Every label of every concept of ``kind``, in a stable order (concepts by URI, preferred first)."""
+        """Every label of every concept of ``kind`` that is matched in text (not ``unmatched``), in a stable order
+        (concepts by URI, preferred first)."""
         entries: list[LabelEntry] = []
         for uri in sorted(u for u, c in self.concepts.items() if c.kind == kind):
             concept = self.concepts[uri]
@@ -98,7 +103,18 @@ class Taxonomy:
                 if lang in concept.labels:
                     entries.append(LabelEntry(concept.labels[lang], lang, uri, True))
                 entries.extend(LabelEntry(alt, lang, uri, False) for alt in concept.alt_labels.get(lang, []))
+        if self.unmatched:
+            entries = [e for e in entries if (e.uri, e.lang, e.text.casefold()) not in self.unmatched]
         return entries
+
+    def matched_labels(self, uri: str, lang: str) -> list[str]:
+        """A concept's labels in ``lang`` that are matched in text, preferred first; all its labels in ``lang``
+        where none is."""
+        concept = self.concepts.get(uri)
+        if concept is None:
+            return []
+        labels = concept.labels_in(lang)
+        return [text for text in labels if (uri, lang, text.casefold()) not in self.unmatched] or labels
 
     def related_skills(self, occupation_uri: str) -> dict[str, list[str]]:
         return self.relations.get(occupation_uri, {"essential": [], "optional": []})

@@ -71,8 +71,9 @@ def read_lexicon(folder: Path = LEXICON_DIR) -> list[LexiconRow]:
 def lexicon_hash(folder: Path = LEXICON_DIR) -> str:
     digest = hashlib.sha256()
     from taxonomy.esco_swedish import DATA_FILE
+    from taxonomy.label_audit import DATA_FILE as UNMATCHED_FILE
 
-    for path in (*lexicon_files(folder), DATA_FILE):
+    for path in (*lexicon_files(folder), DATA_FILE, UNMATCHED_FILE):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
