@@ -7,6 +7,8 @@ PhraseMatcher for the 110k ESCO labels took 10.5 s on 2 cores, the table loads f
 Swedish closed compounds that end in a known term ("rörsvetsning" -> "svetsning") match with lower confidence.
 Labels of one everyday word ("work", "order": ``extractor.everyday_words``) are no patterns; the object of a label
 that names using a tool ("operate forklift", "köra cirkelsåg") is one where no label already has that form.
+Labels and derived one-word patterns audited as mostly meaning something else ("packing" of *packaging
+engineering*, "lamb" from "lambing": ``taxonomy.label_audit``) are none either.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ class PhraseIndex:
                    for e in taxonomy.label_entries(kind)]  # type: ignore[arg-type]
         for lang in languages:
             in_lang = [(kind, e) for kind, e in entries if e.lang == lang]
-            dropped = sorted((key, uri) for uri, in_lang_of, key in taxonomy.unmatched_patterns if in_lang_of == lang)
+            dropped = sorted((key, uri) for uri, of_lang, key in taxonomy.unmatched_patterns if of_lang == lang)
             if cache_dir is None:
                 self._build(self._patterns(in_lang, lang, set(dropped)), lang)
                 self.nlp[lang] = get_nlp(lang)
