@@ -80,8 +80,8 @@ def taxonomy_import(folder: Path = typer.Argument(..., help="Folder of the offic
 
 @taxonomy_app.command("info")
 def taxonomy_info() -> None:
-    """Counts of the built taxonomy and the Swedish lexicon, and the share of concepts with a Swedish label per
-    ESCO top group."""
+    """Counts of the built taxonomy, the Swedish lexicon and the audited words not matched in text, and the share of
+    concepts with a Swedish label per ESCO top group."""
     from taxonomy.build import with_lexicon
     from taxonomy.coverage import language_coverage
     from taxonomy.lexicon import lexicon_stats, read_lexicon
@@ -94,6 +94,8 @@ def taxonomy_info() -> None:
         fail(str(exc))
     typer.echo(json.dumps({"name": taxonomy.name, "version": taxonomy.version, "source": taxonomy.source,
                            **taxonomy.counts(), "swedish_lexicon": lexicon_stats(read_lexicon()),
+                           "not_matched_in_text": {"labels": len(taxonomy.unmatched),
+                                                   "patterns": len(taxonomy.unmatched_patterns)},
                            "swedish_labels_by_group": language_coverage(taxonomy, "sv")}, indent=2,
                           ensure_ascii=False))
 

@@ -1,6 +1,11 @@
 """ESCO labels audited as not matched in text (``taxonomy.label_audit``): one-word labels that, alone in a CV or ad,
 mostly mean something else than their skill stay names of the concept but are no patterns and no label vectors."""
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 from extractor.mentions import PhraseIndex
 from taxonomy.label_audit import UnmatchedWord, apply_unmatched, read_unmatched
 from taxonomy.model import Concept, Taxonomy
@@ -72,3 +77,13 @@ def test_audited_words_give_no_skill_of_another_sense(extractor):
 def test_a_label_the_audit_kept_still_matches(extractor):
     assert "Python (computer programming)" in _skills(extractor, "Built the booking service from scratch in Python.")
     assert "use online tools to collaborate" in _skills(extractor, "Planned the team's work in Asana and Confluence.")
+
+
+def test_taxonomy_info_counts_the_words_not_matched_in_text(resources):
+    done = subprocess.run([sys.executable, "-m", "matcha.cli", "taxonomy", "info"], capture_output=True,
+                          cwd=Path(__file__).resolve().parents[1], timeout=300)
+    assert done.returncode == 0, done.stderr.decode()[-500:]
+    counts = json.loads(done.stdout)["not_matched_in_text"]
+    taxonomy = resources.taxonomy
+    assert counts == {"labels": len(taxonomy.unmatched), "patterns": len(taxonomy.unmatched_patterns)}
+    assert counts["labels"] > 300 and counts["patterns"] > 100
