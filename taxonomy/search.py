@@ -1,4 +1,6 @@
-"""Label look-up for autocomplete: prefix and substring matches over labels in every language."""
+"""Label look-up for autocomplete: prefix and substring matches over labels in every language; an alternative
+label audited as mostly meaning something else alone (``taxonomy.label_audit``: "packing" of *packaging
+engineering*) ranks as a substring match, below the labels that mean what they say."""
 
 from __future__ import annotations
 
@@ -17,7 +19,10 @@ def search_labels(taxonomy: Taxonomy, query: str, kind: Kind, limit: int = 10) -
                 if not low or q not in low:
                     continue
                 rank = 0 if low == q else 1 if low.startswith(q) else 2 if f" {q}" in f" {low}" else 3
-                rank = rank * 2 + (0 if label == concept.labels.get(lang) else 1)
+                preferred = label == concept.labels.get(lang)
+                if not preferred and (concept.uri, lang, label.casefold()) in taxonomy.unmatched:
+                    rank = 3  # an alternative label audited as mostly meaning something else: a mere substring
+                rank = rank * 2 + (0 if preferred else 1)
                 if concept.uri not in scored or rank < scored[concept.uri][0]:
                     scored[concept.uri] = (rank, label, lang)
     best = sorted(scored.items(), key=lambda item: (item[1][0], len(item[1][1]), item[1][1]))[:limit]

@@ -9,6 +9,7 @@ from pathlib import Path
 from extractor.mentions import PhraseIndex
 from taxonomy.label_audit import UnmatchedWord, apply_unmatched, read_unmatched
 from taxonomy.model import Concept, Taxonomy
+from taxonomy.search import search_labels
 
 PACKAGING = "http://data.europa.eu/esco/skill/b8ac179c-4a29-4467-9177-031daf1321d6"
 
@@ -87,3 +88,14 @@ def test_taxonomy_info_counts_the_words_not_matched_in_text(resources):
     taxonomy = resources.taxonomy
     assert counts == {"labels": len(taxonomy.unmatched), "patterns": len(taxonomy.unmatched_patterns)}
     assert counts["labels"] > 300 and counts["patterns"] > 100
+
+
+def test_search_ranks_an_audited_alternative_label_as_a_substring_match():
+    taxonomy = _taxonomy()
+    taxonomy.concepts["u:goods"] = Concept("u:goods", "skill", {"en": "pack goods"}, {"en": ["packing orders"]})
+    before = [hit["uri"] for hit in search_labels(taxonomy, "packing", "skill")]
+    assert before == ["u:pack", "u:goods"]  # the exact alternative label first
+    apply_unmatched(taxonomy, [UnmatchedWord("en", "packing", "u:pack", "alternative"),
+                               UnmatchedWord("en", "lasers", "u:laser", "preferred")])
+    assert [hit["uri"] for hit in search_labels(taxonomy, "packing", "skill")] == ["u:goods", "u:pack"]
+    assert search_labels(taxonomy, "lasers", "skill")[0]["uri"] == "u:laser"  # a concept's own name stays first
