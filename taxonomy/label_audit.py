@@ -41,18 +41,17 @@ def read_unmatched(path: Path = DATA_FILE) -> list[UnmatchedWord]:
 
 
 def apply_unmatched(taxonomy: Taxonomy, rows: list[UnmatchedWord]) -> int:
-    """Mark the rows in the taxonomy (``Taxonomy.unmatched``, ``Taxonomy.unmatched_patterns``) where the concept
+    """Mark the rows in the taxonomy (``Taxonomy.unmatch``, ``Taxonomy.unmatched_patterns``) where the concept
     exists and, for a label, has that label; returns how many were marked."""
     marked = 0
     for row in rows:
         concept = taxonomy.get(row.uri)
         if concept is None:
             continue
-        key = (row.uri, row.lang, row.text.casefold())
         if row.role in PATTERN_ROLES:
-            taxonomy.unmatched_patterns.add(key)
+            taxonomy.unmatched_patterns.add((row.uri, row.lang, row.text.casefold()))
         elif row.text.casefold() in {text.casefold() for text in concept.labels_in(row.lang)}:
-            taxonomy.unmatched.add(key)
+            taxonomy.unmatch(row.uri, row.lang, row.text)
         else:
             continue
         marked += 1

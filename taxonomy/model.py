@@ -104,8 +104,16 @@ class Taxonomy:
                     entries.append(LabelEntry(concept.labels[lang], lang, uri, True))
                 entries.extend(LabelEntry(alt, lang, uri, False) for alt in concept.alt_labels.get(lang, []))
         if self.unmatched:
-            entries = [e for e in entries if (e.uri, e.lang, e.text.casefold()) not in self.unmatched]
+            entries = [e for e in entries if self.is_matched(e.uri, e.lang, e.text)]
         return entries
+
+    def unmatch(self, uri: str, lang: str, text: str) -> None:
+        """Keep the label ``text`` as a name of the concept, but do not match it in text."""
+        self.unmatched.add((uri, lang, text.casefold()))
+
+    def is_matched(self, uri: str, lang: str, text: str) -> bool:
+        """Whether a label of the concept is matched in text (not ``unmatch``-ed)."""
+        return (uri, lang, text.casefold()) not in self.unmatched
 
     def matched_labels(self, uri: str, lang: str) -> list[str]:
         """A concept's labels in ``lang`` that are matched in text, preferred first; all its labels in ``lang``
@@ -114,7 +122,7 @@ class Taxonomy:
         if concept is None:
             return []
         labels = concept.labels_in(lang)
-        return [text for text in labels if (uri, lang, text.casefold()) not in self.unmatched] or labels
+        return [text for text in labels if self.is_matched(uri, lang, text)] or labels
 
     def related_skills(self, occupation_uri: str) -> dict[str, list[str]]:
         return self.relations.get(occupation_uri, {"essential": [], "optional": []})

@@ -20,7 +20,7 @@ def search_labels(taxonomy: Taxonomy, query: str, kind: Kind, limit: int = 10) -
                     continue
                 rank = 0 if low == q else 1 if low.startswith(q) else 2 if f" {q}" in f" {low}" else 3
                 preferred = label == concept.labels.get(lang)
-                if not preferred and (concept.uri, lang, label.casefold()) in taxonomy.unmatched:
+                if not preferred and not taxonomy.is_matched(concept.uri, lang, label):
                     rank = 3  # an alternative label audited as mostly meaning something else: a mere substring
                 rank = rank * 2 + (0 if preferred else 1)
                 if concept.uri not in scored or rank < scored[concept.uri][0]:
