@@ -61,7 +61,8 @@ class WordGrounding:
         of the label's words, each word's support being its best cosine with a word of the line; (0, 0) for a line
         or concept without content words."""
         lines = {line: content_words(line) for line, _ in pairs}
-        labels = {uri: [words for words in map(content_words, self.labels_of(uri)) if words] for _, uri in pairs}
+        labels = {uri: [words for words in map(content_words, self.labels_of(uri)) if words]
+                  for uri in {uri for _, uri in pairs}}  # once per concept, however many of its lines
         vector = self._vectors_of({w for words in lines.values() for w in words}
                                   | {w for found in labels.values() for words in found for w in words}, encoder)
         result = []
