@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from extractor.everyday_words import is_everyday
+from extractor.everyday_words import is_everyday, is_lower_case_acronym
 from extractor.label_index import entries_digest
 from core.atomic_files import atomic_write
 from models.nlp import full_lemma_table, get_nlp, nlp_with_lemmas, normalise_phrases, normalised_doc
@@ -290,12 +290,13 @@ def _cached(cache_dir: Path, prefix: str, digest: str, build: Callable[[], dict]
 
 
 def _case_ok(text: str, label: str) -> bool:
-    """Short labels ("IT", "Go", "R") must match case exactly; longer ones match any case. No short label matches
-    a shorter word: lemmatising "RS" (an alternative label of *geographic information systems*) gives "r", which
-    the programming language "R" must not match."""
+    """Short labels ("IT", "Go", "R") must match case exactly, or be an acronym written in lower case that is no
+    word ("sql" for "SQL", not "less" for "LESS"); longer ones match any case. No short label matches a shorter
+    word: lemmatising "RS" (an alternative label of *geographic information systems*) gives "r", which the
+    programming language "R" must not match."""
     if len(label) <= 4 and " " not in label:
         if len(text) < len(label):
             return False
         if label != label.lower():
-            return text == label
+            return text == label or is_lower_case_acronym(text, label)
     return True

@@ -215,3 +215,26 @@ def test_a_short_label_matches_no_shorter_word(resources):
     assert "geographic information systems" not in found and {"SQL", "data visualisation software"} <= found
     swedish = {resources.taxonomy.get(m.uri).label("en") for m in resources.phrases.find("Jag sydde.", "sv")}
     assert "sew pieces of fabric" in swedish
+
+
+def test_an_acronym_in_lower_case_matches_where_it_is_no_word(resources):
+    # Skill lists often write acronyms in lower case ("sql, php, css"); a lower-case form that is a word of English
+    # or Swedish (Zipf >= 4: "ide" 4.1, "cam" 4.1) stays that word and only the capitals are the acronym.
+    def labels(text: str, lang: str) -> set[str]:
+        return {resources.taxonomy.get(m.uri).label("en") for m in resources.phrases.find(text, lang)}
+
+    assert {"SQL", "PHP", "CSS"} <= labels("Skills: sql, php, css, git", "en")
+    assert "SQL" in labels("Kunskaper: sql och Excel", "sv")
+    ide = "integrated development environment software"
+    assert ide in labels("Visual Studio as IDE", "en") and ide not in labels("Visual Studio as ide", "en")
+    assert "use CAM software" in labels("Jobbade med CAM", "sv")
+    assert "use CAM software" not in labels("jobbade med cam", "sv")
+
+
+def test_is_lower_case_acronym_needs_capitals_and_no_word():
+    from extractor.everyday_words import is_lower_case_acronym
+
+    assert is_lower_case_acronym("sql", "SQL") and is_lower_case_acronym("plc", "PLC")
+    assert not is_lower_case_acronym("less", "LESS") and not is_lower_case_acronym("mig", "MIG")
+    assert not is_lower_case_acronym("Sql", "SQL")  # only the whole word in lower case
+    assert not is_lower_case_acronym("it", "IT") and not is_lower_case_acronym("go", "Go")
