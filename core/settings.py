@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(200_000, description="Longest extracted text accepted.")
     parse_timeout_s: float = Field(20.0, description="Time limit for parsing one document.")
     skill_link_threshold: float = Field(0.62, description="Least cosine for embedding-linked skills in a profile.")
+    skill_links: int = Field(2, ge=1, description="Most skills one English phrase may name by embedding (its "
+                                                   "nearest, re-ranked); the keep model decides which stay.")
     occupation_link_threshold: float = Field(0.75, description="Least cosine for embedding-linked occupations.")
     other_language_link_threshold: float = Field(
         0.88, description="Least cosine for embedding links in a text that is not English when MATCHA_MODEL_SV is "

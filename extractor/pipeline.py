@@ -34,8 +34,6 @@ _OCCUPATION_SECTIONS = {"experience", "profile", "other"}
 # (``LabelIndex.unrelated_level``; 0.1 is 0.09 in all-MiniLM's cosine, 0.02 in e5's).
 _TITLE_WORDS = 5
 _TITLE_MARGIN = 0.1
-# Skills a phrase may link to: its best ones (``extractor.link_ranking`` orders an English phrase's).
-_LINKS = 2
 
 
 @dataclass
@@ -193,7 +191,7 @@ class CompetenceExtractor:
         if reader is self.r.english:  # which skills each phrase names: its nearest re-ranked by both models
             hits = self._links.rank([c.text for c in candidates], vectors)
         else:
-            hits = reader.skill_index.search(vectors, k=max(_LINKS, LOCAL), languages=reader.labels)
+            hits = reader.skill_index.search(vectors, k=max(reader.skill_links, LOCAL), languages=reader.labels)
         scale = 1.0 - reader.skill_index.unrelated_level()  # a model's similarity range above unrelated texts
         for i, (candidate, found) in enumerate(zip(candidates, hits)):
             # A job title is closer to its occupation than to any skill: it names the job, and the skills that
@@ -203,7 +201,7 @@ class CompetenceExtractor:
                 continue
             # Of its nearest skills, a phrase names those that stand out from the rest (where the reader asks so).
             named = standing_out(found, reader.skill_margin)
-            linked.extend((candidate, h) for h in named[:_LINKS] if h.score >= reader.skill_threshold)
+            linked.extend((candidate, h) for h in named[:reader.skill_links] if h.score >= reader.skill_threshold)
         return self._concepts(text, sections, mentions, linked, "skill")
 
     def _occupations(self, text, sections, mentions, candidates, titles: dict[int, ConceptHit]) -> list[ConceptMatch]:

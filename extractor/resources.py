@@ -35,6 +35,7 @@ class Reader:
     skill_threshold: float
     occupation_threshold: float
     skill_margin: float = 0.0  # how far a skill link must stand above the phrase's nearest skills' mean (0: no rule)
+    skill_links: int = 2  # most skills one phrase may name by embedding
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ class Resources:
         self._skill_fusion: SkillModel | None = None
         self._fusion_lock = threading.Lock()
         self.english = Reader(self.encoder, self.skill_index, self.occupation_index, ("en",),
-                              settings.skill_link_threshold, settings.occupation_link_threshold)
+                              settings.skill_link_threshold, settings.occupation_link_threshold,
+                              skill_links=settings.skill_links)
         self.other = self._other_reader(cache)
 
     def _separate_model(self) -> bool:

@@ -55,3 +55,26 @@ def test_an_english_cv_links_the_phrase_to_the_skills_it_names(extractor):
     # Before the re-ranking this line also gave *load bulk trucks* and *apply techniques for stacking goods into
     # containers*: the nearest labels share its words, not its sense.
     assert "unload cargo" in linked and all("unload" in label for label in linked), linked
+
+
+def test_an_english_phrase_names_at_most_skill_links_skills(resources):
+    # MATCHA_SKILL_LINKS caps how many of a phrase's nearest skills it may name by embedding; the keep model then
+    # decides which stay. The cap is the reader's, so Swedish text keeps its own.
+    import copy
+    from collections import Counter
+    from dataclasses import replace
+
+    from extractor.pipeline import CompetenceExtractor
+
+    text = ("Experience\n2019-2023 Office assistant, Byrå AB\nPrepared weekly staff schedules and handled supplier "
+            "invoices. Answered customer questions by phone and e-mail.\n")
+    links = {}
+    for cap in (1, 4):
+        capped = copy.copy(resources)
+        capped.english = replace(resources.english, skill_links=cap)
+        draft = CompetenceExtractor(capped).draft(text)
+        links[cap] = Counter((e.start, e.end) for c in draft.candidates if c.method == "embedding"
+                             for e in c.evidence)
+    assert links[1] and max(links[1].values()) == 1
+    assert max(links[4].values()) <= 4 and sum(links[4].values()) > sum(links[1].values())
+    assert resources.other.skill_links == 2
