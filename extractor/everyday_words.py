@@ -29,7 +29,7 @@ def is_everyday(word: str, lang: str) -> bool:
 
 def is_lower_case_acronym(text: str, label: str) -> bool:
     """Whether ``text`` is the acronym ``label`` (three or four capitals: "SQL", "PHP", "PLC") written in lower
-    case, and so no word of English or Swedish: "sql" is *SQL*, "less" is not the style sheet language *LESS*, nor
-    Swedish "mig" *MIG welding*."""
+    case, and so no word of English or Swedish: "sql" is *SQL*, while "ide" (Zipf 4.1) stays a word and only "IDE"
+    names *integrated development environment software*."""
     return (3 <= len(label) <= 4 and label.isalpha() and label.isupper() and text == label.lower()
             and max(zipf_frequency(text, "en"), zipf_frequency(text, "sv")) < WORD_ZIPF)
