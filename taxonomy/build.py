@@ -13,6 +13,7 @@ from taxonomy.esco_swedish import apply_esco_swedish, read_esco_swedish
 from taxonomy.label_audit import apply_unmatched, read_unmatched
 from taxonomy.lexicon import apply_lexicon, lexicon_hash, read_lexicon
 from taxonomy.model import Taxonomy
+from taxonomy.shared_labels import unmatch_shared_alternative_labels
 from taxonomy.sources.esco_csv import import_esco_csv
 from taxonomy.sources.registry_packages import build_from_packages
 from taxonomy.store import save_taxonomy
@@ -23,15 +24,18 @@ log = logging.getLogger(__name__)
 def with_lexicon(taxonomy: Taxonomy) -> Taxonomy:
     """ESCO's Swedish occupation labels (where the source has none), then matcha's Swedish lexicon: a concept's
     Swedish preferred label is ESCO's where ESCO has one, the lexicon's first term otherwise. Last, the audited
-    words that are not matched in text (``taxonomy.label_audit``)."""
+    words that are not matched in text (``taxonomy.label_audit``), and the alternative labels that are another
+    skill's preferred label (``taxonomy.shared_labels``)."""
     apply_esco_swedish(taxonomy, read_esco_swedish())
     rows = read_lexicon()
     applied = apply_lexicon(taxonomy, rows)
     unmatched = read_unmatched()
     marked = apply_unmatched(taxonomy, unmatched)
+    shared = unmatch_shared_alternative_labels(taxonomy)
     taxonomy.lexicon_hash = lexicon_hash()
-    log.info("applied %d of %d Swedish lexicon rows; %d of %d audited words not matched in text",
-             applied, len(rows), marked, len(unmatched))
+    log.info("applied %d of %d Swedish lexicon rows; %d of %d audited words not matched in text; %d alternative "
+             "labels that are another skill's preferred label not matched", applied, len(rows), marked,
+             len(unmatched), shared)
     return taxonomy
 
 

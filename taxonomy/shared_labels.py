@@ -1,0 +1,62 @@
+"""Alternative labels that name another concept first.
+
+ESCO gives some specific skills an alternative label that is another skill's preferred label: *work in textile
+manufacturing teams* has "work in team", the preferred label of *work in teams*; *style sheet languages* has "CSS",
+the preferred label of *CSS*; *first response* has "first aid". Found in a text, such a label names the concept whose
+preferred label it is; matched for the specific concept too, it puts a sector the text never mentions into the
+profile ("Work in Scrum team with developers" → *work in textile manufacturing teams*). Such an alternative label
+stays a name of its concept (explanations, search) but is not matched in text (``Taxonomy.unmatch``), in the phrase
+patterns and in the label vectors alike. No word list: the taxonomy's own preferred labels decide.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from taxonomy.model import Kind, Taxonomy
+
+_WORD = re.compile(r"\w+")
+
+
+def label_form(text: str) -> str:
+    """A label's form for comparison: its words in lower case, a plural "s" folded ("work in teams" and "work in
+    team" are one form)."""
+    words = _WORD.findall(text.casefold())
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+
+
+def shared_alternative_labels(taxonomy: Taxonomy, kind: Kind = "skill") -> list[tuple[str, str, str]]:
+    """(uri, language, label) of every alternative label of a ``kind`` concept whose form is the preferred label of
+    exactly one other concept of that kind, in the same language, a label the concept's own preferred label extends
+    (all its words, and more): the alternative names the more general concept. The reverse stays: "SQL" is an
+    alternative label of *database management systems* and the preferred label of *SQL*, and a text naming SQL
+    shows both."""
+    preferred: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for concept in taxonomy.of_kind(kind):
+        for lang, label in concept.labels.items():
+            preferred[lang, label_form(label)].add(concept.uri)
+    shared = []
+    for concept in taxonomy.of_kind(kind):
+        for lang, alternatives in concept.alt_labels.items():
+            for label in alternatives:
+                owners = preferred.get((lang, label_form(label)), set())
+                if len(owners) == 1 and concept.uri not in owners and _extends(concept.labels.get(lang), label):
+                    shared.append((concept.uri, lang, label))
+    return shared
+
+
+def _extends(own: str | None, label: str) -> bool:
+    """Whether the preferred label ``own`` holds every word of ``label`` (in ``label_form``) and more."""
+    if not own:
+        return False
+    own_words, words = set(label_form(own).split()), set(label_form(label).split())
+    return words < own_words
+
+
+def unmatch_shared_alternative_labels(taxonomy: Taxonomy, kind: Kind = "skill") -> int:
+    """Mark the shared alternative labels as not matched in text; returns how many."""
+    shared = shared_alternative_labels(taxonomy, kind)
+    for uri, lang, label in shared:
+        taxonomy.unmatch(uri, lang, label)
+    return len(shared)
