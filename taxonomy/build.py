@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 def with_lexicon(taxonomy: Taxonomy) -> Taxonomy:
     """ESCO's Swedish occupation labels (where the source has none), then matcha's Swedish lexicon: a concept's
     Swedish preferred label is ESCO's where ESCO has one, the lexicon's first term otherwise. Last, the audited
-    words that are not matched in text (``taxonomy.label_audit``), and the alternative labels that are another
-    skill's preferred label (``taxonomy.shared_labels``)."""
+    words that are not matched in text (``taxonomy.label_audit``), and the alternative labels that are a more
+    general skill's preferred label (``taxonomy.shared_labels``)."""
     apply_esco_swedish(taxonomy, read_esco_swedish())
     rows = read_lexicon()
     applied = apply_lexicon(taxonomy, rows)
@@ -34,7 +34,7 @@ def with_lexicon(taxonomy: Taxonomy) -> Taxonomy:
     shared = unmatch_shared_alternative_labels(taxonomy)
     taxonomy.lexicon_hash = lexicon_hash()
     log.info("applied %d of %d Swedish lexicon rows; %d of %d audited words not matched in text; %d alternative "
-             "labels that are another skill's preferred label not matched", applied, len(rows), marked,
+             "labels that name a more general skill not matched", applied, len(rows), marked,
              len(unmatched), shared)
     return taxonomy
 

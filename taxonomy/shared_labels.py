@@ -1,12 +1,14 @@
-"""Alternative labels that name another concept first.
+"""Alternative labels that name a more general concept first.
 
-ESCO gives some specific skills an alternative label that is another skill's preferred label: *work in textile
-manufacturing teams* has "work in team", the preferred label of *work in teams*; *style sheet languages* has "CSS",
-the preferred label of *CSS*; *first response* has "first aid". Found in a text, such a label names the concept whose
-preferred label it is; matched for the specific concept too, it puts a sector the text never mentions into the
-profile ("Work in Scrum team with developers" → *work in textile manufacturing teams*). Such an alternative label
-stays a name of its concept (explanations, search) but is not matched in text (``Taxonomy.unmatch``), in the phrase
-patterns and in the label vectors alike. No word list: the taxonomy's own preferred labels decide.
+ESCO gives some specific skills an alternative label that is a more general skill's preferred label: *work in
+textile manufacturing teams* has "work in team", the preferred label of *work in teams*; *consumer electronics* has
+"electronics". Found in a text, such a label names the general concept; matched for the specific one too, it puts
+a sector the text never mentions into the profile ("Work in Scrum team with developers" → *work in textile
+manufacturing teams*). Such an alternative label stays a name of its concept (explanations, search) but is not
+matched in text (``Taxonomy.unmatch``), in the phrase patterns and in the label vectors alike. Only where the
+concept's own preferred label extends the other one (all its words, and more): "CSS", an alternative label of *style
+sheet languages* and the preferred label of *CSS*, stays matched for both, since a text naming CSS shows both. No
+word list: the taxonomy's own preferred labels decide.
 """
 
 from __future__ import annotations
