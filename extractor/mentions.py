@@ -30,14 +30,15 @@ from extractor.everyday_words import is_everyday, is_lower_case_acronym
 from extractor.label_index import entries_digest
 from core.atomic_files import atomic_write
 from models.nlp import full_lemma_table, get_nlp, nlp_with_lemmas, normalise_phrases, normalised_doc
-from models.swedish_forms import compound_of_phrase, nominalisations, phrase_of_compound, weak_forms
+from models.swedish_forms import (compound_of_phrase, nominal_phrases, nominalisations, phrase_of_compound,
+                                  weak_forms)
 from taxonomy.model import Kind, LabelEntry, Taxonomy
 
 log = logging.getLogger(__name__)
 
 MIN_COMPOUND_TERM = 5
 # Bumped when the rules that build the cached patterns and lemma tables change (the label digest does not).
-_RULES_VERSION = "5"
+_RULES_VERSION = "7"
 # Words that join two verbs sharing an object ("läste och tolkade ritningar") or two objects sharing a verb.
 _COORDINATORS = {"och", "samt", "eller", "and", "or", ","}
 
@@ -233,17 +234,22 @@ class PhraseIndex:
 
 
 def _derived_forms(entries: list[tuple[str, PatternTarget]]) -> list[tuple[str, PatternTarget]]:
-    """Swedish compounds of two-word verb phrase labels and verb phrases of compound labels, pointing to the
-    same concept: "lägga golv" -> "golvläggning", "blodprovstagning" -> "ta blodprov"."""
+    """Swedish compounds of two-word verb phrase labels, verb phrases of compound labels and the nominal style of
+    skill verb phrases, pointing to the same concept: "lägga golv" -> "golvläggning", "blodprovstagning" -> "ta
+    blodprov", "planera transporter" -> "planering av transporter"."""
     verbs = {noun: text.split()[0].lower() for text, _ in entries if len(text.split()) == 2
              for noun in nominalisations(text.split()[0].lower())}
     derived = []
     for text, target in entries:
         words = text.split()
+        phrases = [text] if len(words) >= 2 else []
         if len(words) == 2:
             derived.extend((form, target) for form in compound_of_phrase(text))
         elif len(words) == 1 and len(text) >= 9:
-            derived.extend((form, target) for form in phrase_of_compound(text, verbs))
+            phrases = phrase_of_compound(text, verbs)
+            derived.extend((form, target) for form in phrases)
+        if target.kind == "skill":
+            derived.extend((form, target) for phrase in phrases for form in nominal_phrases(phrase))
     return derived
 
 

@@ -46,14 +46,25 @@ def weak_forms(verb: str) -> list[str]:
 
 
 def nominalisations(verb: str) -> list[str]:
-    """Action nouns of a verb, as compounds end in them: lägga -> läggning, montera -> montering, ta -> tagning."""
+    """Action nouns of a verb, as compounds end in them: lägga -> läggning, montera -> montering, ta -> tagning;
+    a stem in r takes either ending (köra -> körning, rengöra -> rengöring; the form a verb does not take is
+    never written, so it matches nothing)."""
     if verb == "ta":
         return ["tagning"]
     if len(verb) < 4 or not verb.endswith("a"):
         return []
     if verb.endswith("era"):
         return [verb[:-1] + "ing"]
+    if verb.endswith("ra"):
+        return [verb[:-1] + "ning", verb[:-1] + "ing"]
     return [verb[:-1] + "ning"]
+
+
+def nominal_phrases(phrase: str) -> list[str]:
+    """"planera transporter" -> ["planering av transporter"]: a verb phrase in the nominal style of CVs and ads
+    (action noun, "av", the object)."""
+    verb, *rest = phrase.lower().split()
+    return [f"{noun} av {' '.join(rest)}" for noun in nominalisations(verb)] if rest else []
 
 
 def compound_of_phrase(phrase: str) -> list[str]:

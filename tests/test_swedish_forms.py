@@ -1,7 +1,7 @@
 """Swedish word forms that decide a match: past tense, compounds both ways (pure functions, no model)."""
 
-from models.swedish_forms import (IRREGULAR_FORMS, compound_of_phrase, nominalisations, phrase_of_compound,
-                                     weak_forms)
+from models.swedish_forms import (IRREGULAR_FORMS, compound_of_phrase, nominal_phrases, nominalisations,
+                                  phrase_of_compound, weak_forms)
 from models.nlp import full_lemma_table
 
 
@@ -30,3 +30,10 @@ def test_compounds_both_ways():
     assert phrase_of_compound("golvläggning", verbs) == ["lägga golv"]
     assert "ta blodprov" in phrase_of_compound("blodprovstagning", verbs)
     assert phrase_of_compound("läggning", verbs) == []  # no object left
+
+
+def test_verb_phrases_in_the_nominal_style():
+    assert "körning" in nominalisations("köra") and "rengöring" in nominalisations("rengöra")
+    assert nominal_phrases("planera transporter") == ["planering av transporter"]
+    assert nominal_phrases("lägga golv i badrum") == ["läggning av golv i badrum"]
+    assert nominal_phrases("svetsning") == [] and nominal_phrases("ge råd") == []

@@ -32,6 +32,21 @@ def test_past_tense_and_coordinated_verbs_are_read(extractor, text, label, evide
     assert any(e.text == evidence for e in skills[label].evidence), skills[label].evidence
 
 
+# The nominal style of Swedish CVs and ads: action noun, "av", object. Written for this test, none from a labelled set.
+@pytest.mark.parametrize("text, label, evidence", [
+    ("Erfarenhet\nLagerarbetare 2019-2022\n- Planering av transporter\n- Plock och pack", "plan transport operations",
+     "Planering av transporter"),
+    ("Erfarenhet\nMöbelmontör 2018-2023\n- Montering av möbler hos kunder", "assemble prefabricated furniture",
+     "Montering av möbler"),
+    ("Erfarenhet\nGolvläggare 2015-2020\n- Läggning av golv i nybyggen och badrum", "install floor coverings",
+     "Läggning av golv"),
+])
+def test_the_nominal_style_is_read_as_its_verb_phrase(extractor, text, label, evidence):
+    skills = _skills(extractor, text)
+    assert label in skills, sorted(skills)
+    assert any(e.text == evidence for e in skills[label].evidence), skills[label].evidence
+
+
 def test_a_verb_with_a_list_of_objects_reaches_each_object(extractor):
     skills = _skills(extractor, "Erfarenhet\nSnickare 2018-2023\nMonterade fönster, dörrar och kök i nybyggen.")
     assert "fit doors" in skills
