@@ -40,6 +40,11 @@ def full_lemma_table(lang: str) -> dict[str, str]:
 
         table.update(IRREGULAR_FORMS)
         table.update({"golv": "golv", "golvet": "golv", "golven": "golv"})  # not the verb "golva"
+        # Present tense in -ar that the table reads as an agent noun ("planerar" -> "planerare", "svetsar" ->
+        # "svetsare"): no form of a noun in -are ends in -ar, so where the verb is a lemma, the form is the verb.
+        verbs = set(table.values())
+        table.update({form: form[:-1] for form, lemma in list(table.items())
+                      if form.endswith("ar") and lemma == form + "e" and form[:-1] in verbs})
     return table
 
 

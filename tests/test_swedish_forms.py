@@ -14,6 +14,15 @@ def test_strong_verbs_past_tense_and_supine_lead_to_the_infinitive():
     assert table["golv"] == "golv"  # the noun, not the verb "golva"
 
 
+def test_present_tense_in_ar_is_the_verb_not_the_agent_noun():
+    table = full_lemma_table("sv")
+    for form, verb in [("planerar", "planera"), ("svetsar", "svetsa"), ("programmerar", "programmera"),
+                       ("städar", "städa")]:
+        assert table[form] == verb, form
+    # The agent noun's own forms still lead to it.
+    assert table["svetsaren"] == table["svetsarna"] == "svetsare"
+
+
 def test_weak_verbs_regular_forms():
     assert {"packade", "packat"} <= set(weak_forms("packa"))
     assert {"körde", "kört"} <= set(weak_forms("köra"))

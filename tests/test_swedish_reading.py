@@ -32,6 +32,13 @@ def test_past_tense_and_coordinated_verbs_are_read(extractor, text, label, evide
     assert any(e.text == evidence for e in skills[label].evidence), skills[label].evidence
 
 
+@pytest.mark.parametrize("line, label", [("Planerar transporter", "plan transport operations"),
+                                         ("Svetsar rör i rostfritt", "operate welding equipment")])
+def test_the_present_tense_is_read(extractor, line, label):
+    """Written for this test: the present tense in -ar was read as an agent noun ("planerare")."""
+    assert label in _skills(extractor, f"Erfarenhet\nLagerarbetare 2019-2022\n- {line}")
+
+
 # The nominal style of Swedish CVs and ads: action noun, "av", object. Written for this test, none from a labelled set.
 @pytest.mark.parametrize("text, label, evidence", [
     ("Erfarenhet\nLagerarbetare 2019-2022\n- Planering av transporter\n- Plock och pack", "plan transport operations",
