@@ -47,15 +47,14 @@ def weak_forms(verb: str) -> list[str]:
 
 def nominalisations(verb: str) -> list[str]:
     """Action nouns of a verb, as compounds end in them: lägga -> läggning, montera -> montering, ta -> tagning;
-    a verb in -era also in -ation (installera -> installation, reparera -> reparation), a stem in r either ending
-    (köra -> körning, rengöra -> rengöring). The form a verb does not take is never written ("montation"), so it
-    matches nothing."""
+    a stem in r takes either ending (köra -> körning, rengöra -> rengöring; the form a verb does not take is
+    never written, so it matches nothing)."""
     if verb == "ta":
         return ["tagning"]
     if len(verb) < 4 or not verb.endswith("a"):
         return []
     if verb.endswith("era"):
-        return [verb[:-1] + "ing", verb[:-3] + "ation"]
+        return [verb[:-1] + "ing"]
     if verb.endswith("ra"):
         return [verb[:-1] + "ning", verb[:-1] + "ing"]
     return [verb[:-1] + "ning"]

@@ -32,8 +32,7 @@ def test_weak_verbs_regular_forms():
 
 def test_compounds_both_ways():
     assert nominalisations("lägga") == ["läggning"]
-    assert nominalisations("montera")[0] == "montering"
-    assert "installation" in nominalisations("installera") and "reparation" in nominalisations("reparera")
+    assert nominalisations("montera") == ["montering"]
     assert "golvläggning" in compound_of_phrase("lägga golv")
     assert "blodprovstagning" in compound_of_phrase("ta blodprov")
     verbs = {"läggning": "lägga", "tagning": "ta"}
@@ -44,6 +43,6 @@ def test_compounds_both_ways():
 
 def test_verb_phrases_in_the_nominal_style():
     assert "körning" in nominalisations("köra") and "rengöring" in nominalisations("rengöra")
-    assert nominal_phrases("planera transporter") == ["planering av transporter", "planation av transporter"]
+    assert nominal_phrases("planera transporter") == ["planering av transporter"]
     assert nominal_phrases("lägga golv i badrum") == ["läggning av golv i badrum"]
     assert nominal_phrases("svetsning") == [] and nominal_phrases("ge råd") == []
