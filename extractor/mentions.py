@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 MIN_COMPOUND_TERM = 5
 # Bumped when the rules that build the cached patterns and lemma tables change (the label digest does not).
-_RULES_VERSION = "8"
+_RULES_VERSION = "10"
 # Words that join two verbs sharing an object ("läste och tolkade ritningar") or two objects sharing a verb.
 _COORDINATORS = {"och", "samt", "eller", "and", "or", ","}
 

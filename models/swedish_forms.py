@@ -62,9 +62,12 @@ def nominalisations(verb: str) -> list[str]:
 
 def nominal_phrases(phrase: str) -> list[str]:
     """"planera transporter" -> ["planering av transporter"]: a verb phrase in the nominal style of CVs and ads
-    (action noun, "av", the object)."""
+    (action noun, "av", the object); a verb in -era also in -ation ("installera värmepumpar" -> "installation av
+    värmepumpar"). Only here, not in compounds: "motorreparation" read as "reparera motor" reached "reparerade elfel
+    i maskiner och motorer"."""
     verb, *rest = phrase.lower().split()
-    return [f"{noun} av {' '.join(rest)}" for noun in nominalisations(verb)] if rest else []
+    nouns = nominalisations(verb) + ([verb[:-3] + "ation"] if verb.endswith("era") and len(verb) > 6 else [])
+    return [f"{noun} av {' '.join(rest)}" for noun in nouns] if rest else []
 
 
 def compound_of_phrase(phrase: str) -> list[str]:

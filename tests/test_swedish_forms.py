@@ -43,6 +43,8 @@ def test_compounds_both_ways():
 
 def test_verb_phrases_in_the_nominal_style():
     assert "körning" in nominalisations("köra") and "rengöring" in nominalisations("rengöra")
-    assert nominal_phrases("planera transporter") == ["planering av transporter"]
+    assert nominal_phrases("planera transporter")[0] == "planering av transporter"
+    assert "installation av värmepumpar" in nominal_phrases("installera värmepumpar")
+    assert not any("ation" in noun for noun in nominalisations("reparera"))  # not in compounds: see nominal_phrases
     assert nominal_phrases("lägga golv i badrum") == ["läggning av golv i badrum"]
     assert nominal_phrases("svetsning") == [] and nominal_phrases("ge råd") == []

@@ -47,6 +47,8 @@ def test_the_present_tense_is_read(extractor, line, label):
      "Montering av möbler"),
     ("Erfarenhet\nGolvläggare 2015-2020\n- Läggning av golv i nybyggen och badrum", "install floor coverings",
      "Läggning av golv"),
+    ("Erfarenhet\nKyltekniker 2016-2021\n- Installation av värmepumpar i villor", "install heat pump",
+     "Installation av värmepumpar"),
 ])
 def test_the_nominal_style_is_read_as_its_verb_phrase(extractor, text, label, evidence):
     skills = _skills(extractor, text)
