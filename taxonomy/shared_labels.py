@@ -34,26 +34,22 @@ def shared_alternative_labels(taxonomy: Taxonomy, kind: Kind = "skill") -> list[
     (all its words, and more): the alternative names the more general concept. The reverse stays: "SQL" is an
     alternative label of *database management systems* and the preferred label of *SQL*, and a text naming SQL
     shows both."""
-    preferred: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for concept in taxonomy.of_kind(kind):
-        for lang, label in concept.labels.items():
-            preferred[lang, label_form(label)].add(concept.uri)
+    concepts = list(taxonomy.of_kind(kind))
+    own_form = {(c.uri, lang): label_form(label) for c in concepts for lang, label in c.labels.items()}
+    owners_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for (uri, lang), form in own_form.items():
+        owners_of[lang, form].add(uri)
     shared = []
-    for concept in taxonomy.of_kind(kind):
+    for concept in concepts:
         for lang, alternatives in concept.alt_labels.items():
+            own = own_form.get((concept.uri, lang))
             for label in alternatives:
-                owners = preferred.get((lang, label_form(label)), set())
-                if len(owners) == 1 and concept.uri not in owners and _extends(concept.labels.get(lang), label):
+                form = label_form(label)
+                owners = owners_of.get((lang, form), set())
+                if (own is not None and len(owners) == 1 and concept.uri not in owners
+                        and set(form.split()) < set(own.split())):
                     shared.append((concept.uri, lang, label))
     return shared
-
-
-def _extends(own: str | None, label: str) -> bool:
-    """Whether the preferred label ``own`` holds every word of ``label`` (in ``label_form``) and more."""
-    if not own:
-        return False
-    own_words, words = set(label_form(own).split()), set(label_form(label).split())
-    return words < own_words
 
 
 def unmatch_shared_alternative_labels(taxonomy: Taxonomy, kind: Kind = "skill") -> int:

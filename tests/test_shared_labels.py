@@ -36,6 +36,7 @@ def test_only_a_more_general_skills_name_is_taken_from_the_specific_skill():
 
 
 def test_the_shipped_taxonomy_does_it_when_loaded(resources):
-    textile = next(c for c in resources.taxonomy.of_kind("skill") if c.label("en") == "work in textile manufacturing teams")
+    textile = next(c for c in resources.taxonomy.of_kind("skill")
+                   if c.label("en") == "work in textile manufacturing teams")
     assert "work in team" in textile.labels_in("en")
     assert not resources.taxonomy.is_matched(textile.uri, "en", "work in team")
