@@ -81,17 +81,22 @@ def set_figures(chosen: list[Example], gold: int) -> dict[str, float]:
             if chosen else 0.0, "kept": len(chosen)}
 
 
-def train(found: list[Example], counts: dict, precision: float = 0.85, c: float = 1.0,
-          half: str = "tuning") -> tuple[KeepModel, list]:
-    """Fit the weights; choose the threshold. Returns the model and, per threshold, each set's figures; ``half``:
-    which CVs ``found`` came from, recorded with the model."""
+def fit(found: list[Example], c: float = 1.0) -> KeepModel:
+    """A logistic regression (scikit-learn) of right on ``Fit.features``; its threshold is left at 0.5."""
     from sklearn.linear_model import LogisticRegression
 
     x = np.array([[e.values[name] for name in FEATURES] for e in found], dtype=float)
     y = np.array([e.right for e in found])
     fitted = LogisticRegression(C=c, max_iter=5000).fit(x, y)
     weights = {name: round(float(w), 4) for name, w in zip(FEATURES, fitted.coef_[0])}
-    model = KeepModel(weights, round(float(fitted.intercept_[0]), 4), 0.5)
+    return KeepModel(weights, round(float(fitted.intercept_[0]), 4), 0.5)
+
+
+def train(found: list[Example], counts: dict, precision: float = 0.85, c: float = 1.0,
+          half: str = "tuning") -> tuple[KeepModel, list]:
+    """Fit the weights; choose the threshold. Returns the model and, per threshold, each set's figures; ``half``:
+    which CVs ``found`` came from, recorded with the model."""
+    model = fit(found, c)
     probabilities = [model.probability(e.values) for e in found]
     table = []
     for threshold in THRESHOLDS:
@@ -113,4 +118,4 @@ def train(found: list[Example], counts: dict, precision: float = 0.85, c: float 
                            for name, count in counts.items()},
                   "precision_asked": precision, "threshold_sets": ruled, "C": c,
                   "figures_at_threshold": {name: chosen[name] for name in counts}, "half": half}
-    return KeepModel(weights, model.intercept, chosen["threshold"], trained_on), table
+    return KeepModel(model.weights, model.intercept, chosen["threshold"], trained_on), table

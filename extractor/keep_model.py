@@ -34,18 +34,30 @@ class KeepModel:
     intercept: float
     threshold: float
     trained_on: dict = field(default_factory=dict)
+    # Thresholds for kinds of text, each chosen on data of its own kind (``eval.keep_thresholds``): "short" for a
+    # line or two (the ``short_text`` feature), "sv" for longer Swedish text; a kind without one uses ``threshold``.
+    thresholds: dict[str, float] = field(default_factory=dict)
 
     def probability(self, values: dict[str, float]) -> float:
         z = self.intercept + sum(weight * values[name] for name, weight in self.weights.items())
         return 1.0 / (1.0 + math.exp(-z))
 
+    def threshold_for(self, values: dict[str, float]) -> float:
+        """The threshold for the kind of text a candidate was found in: short, else Swedish, else the default."""
+        if values["short_text"] and "short" in self.thresholds:
+            return self.thresholds["short"]
+        if values["swedish"] and "sv" in self.thresholds:
+            return self.thresholds["sv"]
+        return self.threshold
+
     def accepts(self, values: dict[str, float], threshold: float | None = None) -> bool:
-        """Whether the probability reaches ``threshold`` (default: the model's own)."""
-        return self.probability(values) >= (self.threshold if threshold is None else threshold)
+        """Whether the probability reaches ``threshold`` (default: the model's own for that kind of text)."""
+        return self.probability(values) >= (self.threshold_for(values) if threshold is None else threshold)
 
     def to_json(self) -> str:
         return json.dumps({"features": list(self.weights), "weights": self.weights, "intercept": self.intercept,
-                           "threshold": self.threshold, "trained_on": self.trained_on}, indent=1)
+                           "threshold": self.threshold, "thresholds": self.thresholds,
+                           "trained_on": self.trained_on}, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> KeepModel:
@@ -54,7 +66,8 @@ class KeepModel:
         if missing:
             raise ValueError(f"keep model lacks weights for {sorted(missing)}: rebuild it (matcha eval train-keep)")
         return cls({name: float(data["weights"][name]) for name in FEATURES}, float(data["intercept"]),
-                   float(data["threshold"]), data.get("trained_on", {}))
+                   float(data["threshold"]), data.get("trained_on", {}),
+                   {kind: float(value) for kind, value in data.get("thresholds", {}).items()})
 
 
 @lru_cache(maxsize=4)

@@ -295,23 +295,54 @@ def eval_train_keep(folder: list[Path] = typer.Option(..., "--set", help="A labe
     """Learn which candidate skills a profile keeps (extractor/keep_model.json) from the labelled CV sets; prints
     each set's precision and recall at every threshold."""
     from eval.cv_sets import read_cv_set
+    from eval.keep_thresholds import with_short_text_threshold
     from eval.keep_training import examples, train
     from extractor.keep_model import MODEL_FILE
 
     extractor = _extractor()
     found, counts = examples({path.name: read_cv_set(path) for path in folder}, extractor.draft, half)
     model, table = train(found, counts, precision, half=half)
+    model, short_table = with_short_text_threshold(model, found)
     target = out or MODEL_FILE
     target.write_text(model.to_json() + "\n", encoding="utf-8")
     if as_json:
-        typer.echo(json.dumps({"threshold": model.threshold, "table": table}))
+        typer.echo(json.dumps({"threshold": model.threshold, "thresholds": model.thresholds, "table": table,
+                               "short_text_table": short_table}))
         return
     for row in table:
         figures = "  ".join(f"{name}: P {f['judged_precision']:.3f}" + (f" R {f['recall']:.3f}" if counts[name]["gold"]
                                                                          else f" kept {f['kept']}")
                             for name, f in row.items() if name != "threshold")
         typer.echo(f"{'*' if row['threshold'] == model.threshold else ' '} {row['threshold']:.2f}  {figures}")
-    typer.echo(f"model written to {target} (threshold {model.threshold})", err=True)
+    typer.echo(f"model written to {target} (threshold {model.threshold}, short texts "
+               f"{model.thresholds['short']})", err=True)
+
+
+@eval_app.command("keep-thresholds")
+def eval_keep_thresholds(folder: list[Path] = typer.Option(..., "--set", help="A labelled CV set with judgements."),
+                         model_file: Optional[Path] = typer.Option(None, "--model", help="The keep model to set "
+                                                                   "the threshold of (default: the shipped one)."),
+                         as_json: bool = typer.Option(False, "--json")) -> None:
+    """Choose the keep model's threshold for short texts (a line or two) without learning its weights again: the
+    best F1 over the tuning CVs' lines read alone, out of fold (``eval.keep_thresholds``); prints every
+    threshold's figures and writes the choice into the model file."""
+    from eval.cv_sets import read_cv_set
+    from eval.keep_thresholds import with_short_text_threshold
+    from eval.keep_training import examples
+    from extractor.keep_model import MODEL_FILE, KeepModel
+
+    target = model_file or MODEL_FILE
+    model = KeepModel.from_json(target.read_text(encoding="utf-8"))
+    found, _ = examples({path.name: read_cv_set(path) for path in folder}, _extractor().draft, "tuning")
+    model, table = with_short_text_threshold(model, found, model.trained_on.get("C", 1.0))
+    target.write_text(model.to_json() + "\n", encoding="utf-8")
+    if as_json:
+        typer.echo(json.dumps({"thresholds": model.thresholds, "table": table}))
+        return
+    for row in table:
+        typer.echo(f"{'*' if row['threshold'] == model.thresholds['short'] else ' '} {row['threshold']:.2f}  "
+                   f"P {row['precision']:.3f} R {row['recall']:.3f} F1 {row['f1']:.3f} kept {row['kept']}")
+    typer.echo(f"short-text threshold {model.thresholds['short']} written to {target}", err=True)
 
 
 @eval_app.command("occupations")

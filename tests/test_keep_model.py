@@ -111,3 +111,67 @@ def test_examples_are_the_drafts_candidates_labelled_by_gold_and_judges(extracto
     # With lines: the CV's lines of four or more words are read alone too, labelled as in the CV.
     with_lines, _ = examples({"set": read_cv_set(tmp_path)}, extractor.draft)
     assert [e for e in with_lines if e.whole] == found and any(not e.whole for e in with_lines)
+
+
+def test_short_and_swedish_texts_can_have_thresholds_of_their_own(resources):
+    weights = {name: 0.0 for name in FEATURES} | {"score": 2.0}
+    model = KeepModel(weights, -1.0, 0.6, thresholds={"short": 0.4})
+    long_text, short_text = _fit(score=0.5, lines=30), _fit(score=0.5, lines=1)  # probability 0.5 both
+    assert model.threshold_for(long_text.features()) == 0.6 and model.threshold_for(short_text.features()) == 0.4
+    assert model.accepts(short_text.features()) and not model.accepts(long_text.features())
+    swedish = KeepModel(weights, -1.0, 0.6, thresholds={"short": 0.4, "sv": 0.45})
+    assert swedish.accepts(_fit(score=0.5, lines=30, language="sv").features())
+    assert not swedish.accepts(_fit(score=0.5, lines=30, language="en").features())
+    assert KeepModel.from_json(swedish.to_json()) == swedish
+    # MATCHA_KEEP_THRESHOLD is one threshold for every kind of text.
+    strict = SenseCheck(resources.phrases, resources.skill_descriptions, lambda uri: "S", model, threshold=0.55)
+    assert not strict.keeps(short_text)
+
+
+def _line_examples(cv: str, rights: list[bool], scores: list[float]) -> list[Example]:
+    return [Example("a", cv, {feature: 0.0 for feature in FEATURES} | {"score": s}, r, r, whole=False)
+            for r, s in zip(rights, scores)]
+
+
+def test_the_short_text_threshold_is_the_best_f1_on_lines_out_of_fold():
+    from eval.keep_thresholds import fold_of, out_of_fold, short_text_threshold, with_short_text_threshold
+
+    found = []
+    for number in range(1, 11):
+        found += _line_examples(f"{number:02d}_cv", [True] * 6 + [False] * 4, [0.9, 0.8, 0.7, 0.6, 0.5, 0.4,
+                                                                             0.45, 0.3, 0.2, 0.1])
+    assert fold_of(found[0]) == 1 and fold_of(found[-1]) == 0  # 10_cv: the tenth fold
+    threshold, table = short_text_threshold(found)
+    best = max(row["f1"] for row in table)
+    chosen = next(row for row in table if row["threshold"] == threshold)
+    assert chosen["f1"] == best and all(row["f1"] < best for row in table if row["threshold"] > threshold)
+    assert chosen["recall"] > 0.8  # F1, not precision alone: the lines' right candidates are mostly kept
+    model, _ = with_short_text_threshold(KeepModel({name: 0.0 for name in FEATURES}, 0.0, 0.7), found)
+    assert model.thresholds == {"short": threshold} and model.threshold == 0.7
+    # Out of fold: a CV whose labels contradict the others is scored by a model that never saw it.
+    flipped = found[:-10] + _line_examples("10_cv", [False] * 6 + [True] * 4, [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.45,
+                                                                               0.3, 0.2, 0.1])
+    probabilities = out_of_fold(flipped)
+    assert probabilities[-10] > probabilities[-1]  # its score still ranks as the other nine CVs taught
+
+
+def test_the_shipped_model_has_a_short_text_threshold_below_its_own():
+    model = load_keep_model()
+    assert model.thresholds["short"] in THRESHOLDS and model.thresholds["short"] < model.threshold
+
+
+ISSUE_SENTENCES = "Wrote unit tests, set up CI pipelines and Docker containers. Worked in Scrum teams with code review in Git."
+ISSUE_WRONG = {"dock operations", "install containers", "test pipeline infrastructure operations",
+               "lay pipe installation", "repair pipelines", "test mechatronic units", "test electronic units",
+               "work in textile manufacturing teams"}
+
+
+def test_a_short_text_keeps_candidates_below_the_cv_threshold_but_not_the_issues_wrong_ones(extractor):
+    model = load_keep_model()
+    draft = extractor.draft(ISSUE_SENTENCES)
+    kept = {skill.label for skill in extractor.extract_text(ISSUE_SENTENCES).skills}
+    between = {match.label for match, fit in zip(draft.candidates, draft.fits) if not fit.rests_on_a_shared_word
+               and model.thresholds["short"] <= model.probability(fit.features()) < model.threshold}
+    assert between and between <= kept, (between, kept)  # "Worked in Scrum teams": *work in teams*
+    assert not ISSUE_WRONG & kept, ISSUE_WRONG & kept
+    assert {"perform software unit testing", "conduct ICT code review"} <= kept

@@ -1,0 +1,63 @@
+"""Thresholds of the keep model for kinds of text, each chosen on examples of that kind.
+
+A CV repeats itself: a skill dropped in one line is often kept from another, so the whole-CV threshold is set for
+precision (``eval.keep_training``). In a line or two (a sentence of an ad, a search, one requirement) each
+competence is said once and a dropped candidate is lost, so the short-text threshold is the one that best balances
+the two: the highest F1 of the keep decision over the CV lines read alone (precision: right among kept; recall:
+right kept among right candidates, as the threshold cannot reach what was never a candidate), with probabilities
+out of fold (the model learned on the other CVs, ``FOLDS`` folds by CV number), so that the choice is not made on
+the examples the weights were fitted to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from eval.keep_training import THRESHOLDS, Example, fit
+from extractor.keep_model import KeepModel
+
+FOLDS = 10
+
+
+def fold_of(example: Example) -> int:
+    """Folds by CV number ("03_civil_engineer" and "03_sjukskoterska" share one), so no CV is on both sides."""
+    head = example.cv.split("_", 1)[0]
+    return int(head) % FOLDS if head.isdigit() else hash(example.cv) % FOLDS
+
+
+def out_of_fold(found: list[Example], c: float = 1.0) -> np.ndarray:
+    """Each example's probability from a model learned on the examples of the other folds."""
+    folds = np.array([fold_of(e) for e in found])
+    probabilities = np.zeros(len(found))
+    for f in sorted(set(folds)):
+        model = fit([e for e, g in zip(found, folds) if g != f], c)
+        probabilities[folds == f] = [model.probability(e.values) for e, g in zip(found, folds) if g == f]
+    return probabilities
+
+
+def short_text_threshold(found: list[Example], c: float = 1.0) -> tuple[float, list[dict]]:
+    """The threshold (``THRESHOLDS``; ties: the higher) with the best F1 over the line examples, out of fold; and
+    the table of every threshold's precision, recall and F1."""
+    probabilities = out_of_fold(found, c)
+    lines = [(p, e.right) for e, p in zip(found, probabilities) if not e.whole]
+    right = sum(r for _, r in lines)
+    if not lines or not right:
+        raise ValueError("no line examples with a right candidate: learn from CV sets read line by line")
+    table = []
+    for threshold in THRESHOLDS:
+        kept = [r for p, r in lines if p >= threshold]
+        precision = sum(kept) / len(kept) if kept else 0.0
+        recall = sum(kept) / right
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        table.append({"threshold": threshold, "precision": round(precision, 4), "recall": round(recall, 4),
+                      "f1": round(f1, 4), "kept": len(kept)})
+    best = max(table, key=lambda row: (row["f1"], row["threshold"]))
+    return best["threshold"], table
+
+
+def with_short_text_threshold(model: KeepModel, found: list[Example], c: float = 1.0) -> tuple[KeepModel, list[dict]]:
+    """``model`` with its short-text threshold chosen on ``found`` (``short_text_threshold``), and the table."""
+    threshold, table = short_text_threshold(found, c)
+    return replace(model, thresholds={**model.thresholds, "short": threshold}), table
