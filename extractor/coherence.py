@@ -55,6 +55,10 @@ SPECIFIC = 2.0
 # UNKNOWN_WORD_ANCHORS from the document's specific concepts is never kept: ESCO lacks the term, so its link
 # rests on a shared word only (the issue's *test pipeline infrastructure operations* from "set up CI pipelines").
 UNKNOWN_WORD_ANCHORS = 0.15
+# A short text, for the keep threshold (``KeepModel.thresholds["short"]``): at most two lines and SHORT_WORDS words,
+# two lines as long as the longest the threshold was chosen on (CV lines read alone: 41 words). A CV pasted as one
+# or two long paragraphs is not a short text.
+SHORT_WORDS = 80
 
 
 def specific(method: str, ambiguity: float, common: bool) -> bool:
@@ -82,12 +86,18 @@ class Fit:
     shadowed: bool = False  # every evidence span is also evidence of a more confident candidate
     overlap: bool = False   # some evidence span is
     lines: int = 0          # non-empty lines of the document (one for a sentence of an ad, a search)
+    text_words: int = 0     # words of the document
     grounding: tuple[float, float] | None = None  # least and mean word support of a link's label in its line (English)
 
     @property
     def specific(self) -> bool:
         """A taxonomy label in the text whose words point to few concepts ("MIG/MAG-svetsning", "Java")."""
         return specific(self.method, self.ambiguity, self.common)
+
+    @property
+    def kind(self) -> str:
+        """The kind of text, for the keep threshold: "short" (a line or two, ``SHORT_WORDS`` words at most) or ""."""
+        return "short" if self.lines <= 2 and self.text_words <= SHORT_WORDS else ""
 
     @property
     def support(self) -> float:
@@ -216,7 +226,7 @@ class SenseCheck:
 
     def keeps(self, fit: Fit) -> bool:
         """Whether a candidate stays: not a link resting on a shared word, and accepted by the keep model."""
-        return not fit.rests_on_a_shared_word and self.model.accepts(fit.features(), self.threshold)
+        return not fit.rests_on_a_shared_word and self.model.accepts(fit.features(), self.threshold, fit.kind)
 
     def fits(self, text: str, language: str, matches: list[ConceptMatch], encoder: Encoder, index: LabelIndex,
              known: dict[str, np.ndarray]) -> list[Fit]:
@@ -244,6 +254,7 @@ class SenseCheck:
         anchors = [j for j, m in enumerate(matches) if specific(m.method, ambiguity[j], common[j])]
         evidence = [{(ev.start, ev.end) for ev in m.evidence} for m in matches]
         n_lines = sum(1 for line in text.splitlines() if line.strip())
+        n_words = len(text.split())
         grounded = self._grounded(text, language, matches, encoder)
         fits = []
         for column, match in enumerate(matches):
@@ -260,7 +271,7 @@ class SenseCheck:
                 words=min(len(ev.text.split()) for ev in match.evidence),
                 sections=frozenset(ev.section for ev in match.evidence if ev.section),
                 shadowed=evidence[column] <= covered, overlap=bool(evidence[column] & covered), lines=n_lines,
-                grounding=grounded[column]))
+                text_words=n_words, grounding=grounded[column]))
         return fits
 
     def _grounded(self, text: str, language: str, matches: list[ConceptMatch],

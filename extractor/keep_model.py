@@ -34,25 +34,21 @@ class KeepModel:
     intercept: float
     threshold: float
     trained_on: dict = field(default_factory=dict)
-    # Thresholds for kinds of text, each chosen on data of its own kind (``eval.keep_thresholds``): "short" for a
-    # line or two (the ``short_text`` feature), "sv" for longer Swedish text; a kind without one uses ``threshold``.
+    # Thresholds for kinds of text, each chosen on texts of its kind (``eval.keep_thresholds``): "short" for a line or
+    # two (``extractor.coherence.Fit.kind``); a kind without one uses ``threshold``.
     thresholds: dict[str, float] = field(default_factory=dict)
 
     def probability(self, values: dict[str, float]) -> float:
         z = self.intercept + sum(weight * values[name] for name, weight in self.weights.items())
         return 1.0 / (1.0 + math.exp(-z))
 
-    def threshold_for(self, values: dict[str, float]) -> float:
-        """The threshold for the kind of text a candidate was found in: short, else Swedish, else the default."""
-        if values["short_text"] and "short" in self.thresholds:
-            return self.thresholds["short"]
-        if values["swedish"] and "sv" in self.thresholds:
-            return self.thresholds["sv"]
-        return self.threshold
+    def threshold_for(self, kind: str = "") -> float:
+        """The threshold for a kind of text ("short"; "" for any other)."""
+        return self.thresholds.get(kind, self.threshold)
 
-    def accepts(self, values: dict[str, float], threshold: float | None = None) -> bool:
+    def accepts(self, values: dict[str, float], threshold: float | None = None, kind: str = "") -> bool:
         """Whether the probability reaches ``threshold`` (default: the model's own for that kind of text)."""
-        return self.probability(values) >= (self.threshold_for(values) if threshold is None else threshold)
+        return self.probability(values) >= (self.threshold_for(kind) if threshold is None else threshold)
 
     def to_json(self) -> str:
         return json.dumps({"features": list(self.weights), "weights": self.weights, "intercept": self.intercept,

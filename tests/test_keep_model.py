@@ -7,7 +7,7 @@ import pytest
 
 from eval.cv_sets import JUDGEMENTS, read_cv_set
 from eval.keep_training import THRESHOLDS, Example, examples, train
-from extractor.coherence import UNKNOWN_WORD_ANCHORS, Fit, SenseCheck
+from extractor.coherence import SHORT_WORDS, UNKNOWN_WORD_ANCHORS, Fit, SenseCheck
 from extractor.keep_model import FEATURES, KeepModel, load_keep_model
 
 
@@ -113,16 +113,18 @@ def test_examples_are_the_drafts_candidates_labelled_by_gold_and_judges(extracto
     assert [e for e in with_lines if e.whole] == found and any(not e.whole for e in with_lines)
 
 
-def test_short_and_swedish_texts_can_have_thresholds_of_their_own(resources):
+def test_short_texts_have_a_threshold_of_their_own(resources):
     weights = {name: 0.0 for name in FEATURES} | {"score": 2.0}
     model = KeepModel(weights, -1.0, 0.6, thresholds={"short": 0.4})
-    long_text, short_text = _fit(score=0.5, lines=30), _fit(score=0.5, lines=1)  # probability 0.5 both
-    assert model.threshold_for(long_text.features()) == 0.6 and model.threshold_for(short_text.features()) == 0.4
-    assert model.accepts(short_text.features()) and not model.accepts(long_text.features())
-    swedish = KeepModel(weights, -1.0, 0.6, thresholds={"short": 0.4, "sv": 0.45})
-    assert swedish.accepts(_fit(score=0.5, lines=30, language="sv").features())
-    assert not swedish.accepts(_fit(score=0.5, lines=30, language="en").features())
-    assert KeepModel.from_json(swedish.to_json()) == swedish
+    long_text, short_text = _fit(score=0.5, lines=30, text_words=300), _fit(score=0.5, lines=1, text_words=12)
+    assert short_text.kind == "short" and long_text.kind == ""  # probability 0.5 both
+    assert model.threshold_for("short") == 0.4 and model.threshold_for("") == 0.6
+    sense = SenseCheck(resources.phrases, resources.skill_descriptions, lambda uri: "S", model)
+    assert sense.keeps(short_text) and not sense.keeps(long_text)
+    # A CV pasted as one long paragraph is not a short text: the threshold was chosen on lines of up to 41 words.
+    paragraph = _fit(score=0.5, lines=1, text_words=SHORT_WORDS + 1)
+    assert paragraph.kind == "" and not sense.keeps(paragraph)
+    assert KeepModel.from_json(model.to_json()) == model
     # MATCHA_KEEP_THRESHOLD is one threshold for every kind of text.
     strict = SenseCheck(resources.phrases, resources.skill_descriptions, lambda uri: "S", model, threshold=0.55)
     assert not strict.keeps(short_text)
