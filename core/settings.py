@@ -81,9 +81,10 @@ class Settings(BaseSettings):
     keep_threshold: float | None = Field(
         None, ge=0.0, le=1.0,
         description="Least probability (``extractor.keep_model``) for a candidate skill to stay in a profile; "
-                    "default: the shipped model's threshold (the lowest at which the tuning CV sets reach "
-                    "precision 0.85). Lower it for more recall at less precision, e.g. to suggest skills a person "
-                    "then confirms.")
+                    "default: the shipped model's thresholds (the lowest at which the tuning CV sets reach "
+                    "precision 0.85; for a text of one or two lines, the best F1 on CV lines read alone). One value "
+                    "here applies to every kind of text. Lower it for more recall at less precision, e.g. to "
+                    "suggest skills a person then confirms.")
     data_dir: Path | None = Field(None, description="Folder of the store (SQLite) and the FAISS indexes; default "
                                                     "HOME. Separate from HOME so that tests and demos can use a "
                                                     "scratch folder with the built taxonomy.")

@@ -4,8 +4,9 @@ Every candidate skill (a taxonomy label found in the text, or a phrase linked by
 :class:`extractor.coherence.Fit`: how it was found, how well it fits its sentence and the document's other
 concepts, how ambiguous its words are, where in the CV it stands. ``Fit.features`` turns it into the numbers named
 in ``FEATURES``; the model (``keep_model.json``, beside this module) weighs them into the probability that a careful
-reader of the CV would list the concept, and ``SenseCheck`` keeps a concept at ``threshold`` or above (a link that
-rests on a word the taxonomy lacks never: ``Fit.rests_on_a_shared_word``).
+reader of the CV would list the concept, and ``SenseCheck`` keeps a concept at ``threshold`` or above, at
+``thresholds["short"]`` in a text of a line or two (``eval.keep_thresholds``); a link that rests on a word the
+taxonomy lacks never (``Fit.rests_on_a_shared_word``).
 
 The weights are learned, not set by hand: ``eval.keep_training`` fits them on the tuning halves of the labelled CV
 sets (``eval/data/en_cvs``, ``sv_cvs``, ids 01-10), whose every candidate concept is labelled right (in the gold
