@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from eval.cv_sets import precision_recall
 from eval.keep_training import THRESHOLDS, Example, fit
 from extractor.keep_model import KeepModel
 
@@ -48,11 +49,7 @@ def short_text_threshold(found: list[Example], c: float = 1.0) -> tuple[float, l
     table = []
     for threshold in THRESHOLDS:
         kept = [r for p, r in lines if p >= threshold]
-        precision = sum(kept) / len(kept) if kept else 0.0
-        recall = sum(kept) / right
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        table.append({"threshold": threshold, "precision": round(precision, 4), "recall": round(recall, 4),
-                      "f1": round(f1, 4), "kept": len(kept)})
+        table.append({"threshold": threshold, **precision_recall(sum(kept), len(kept), right), "kept": len(kept)})
     best = max(table, key=lambda row: (row["f1"], row["threshold"]))
     return best["threshold"], table
 

@@ -59,9 +59,9 @@ def test_the_shipped_model_says_what_it_was_learned_from():
         assert figures["judged_precision"] >= model.trained_on["precision_asked"]
 
 
-def _example(name, score, right, gold=False):
+def _example(name, score, right, gold=False, cv="01", whole=True):
     values = {feature: 0.0 for feature in FEATURES} | {"score": score}
-    return Example(name, "01", values, right, gold or right)
+    return Example(name, cv, values, right, gold or right, whole)
 
 
 def test_training_learns_weights_and_takes_the_lowest_threshold_that_is_precise_enough():
@@ -131,8 +131,7 @@ def test_short_texts_have_a_threshold_of_their_own(resources):
 
 
 def _line_examples(cv: str, rights: list[bool], scores: list[float]) -> list[Example]:
-    return [Example("a", cv, {feature: 0.0 for feature in FEATURES} | {"score": s}, r, r, whole=False)
-            for r, s in zip(rights, scores)]
+    return [_example("a", score, right, cv=cv, whole=False) for right, score in zip(rights, scores)]
 
 
 def test_the_short_text_threshold_is_the_best_f1_on_lines_out_of_fold():
