@@ -52,13 +52,18 @@ def _tsv(path: Path) -> list[list[str]]:
         return [line.rstrip("\n").split("\t") for line in fh if line.strip()]
 
 
+def stable_bucket(key: str, n: int) -> int:
+    """Which of ``n`` buckets ``key`` falls in: a hash that is the same in every process (``hash`` is not)."""
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % n
+
+
 def in_part(key: str, part: tuple[int, int] | None) -> bool:
     """Whether ``key`` falls in part i of n (a stable hash of the key), for tuning on one part and reporting on
     another; None: every key."""
     if part is None:
         return True
     i, n = part
-    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % n == i - 1
+    return stable_bucket(key, n) == i - 1
 
 
 def read_melo(folder: Path, part: tuple[int, int] | None = None) -> list[Example]:

@@ -16,6 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from eval.cv_sets import precision_recall
+from eval.datasets import stable_bucket
 from eval.keep_training import THRESHOLDS, Example, fit
 from extractor.keep_model import KeepModel
 
@@ -23,9 +24,10 @@ FOLDS = 10
 
 
 def fold_of(example: Example) -> int:
-    """Folds by CV number ("03_civil_engineer" and "03_sjukskoterska" share one), so no CV is on both sides."""
+    """Folds by CV number ("03_civil_engineer" and "03_sjukskoterska" share one), so no CV is on both sides; an id
+    without a number by a stable hash of it, so that the folds are the same in every run."""
     head = example.cv.split("_", 1)[0]
-    return int(head) % FOLDS if head.isdigit() else hash(example.cv) % FOLDS
+    return int(head) % FOLDS if head.isdigit() else stable_bucket(example.cv, FOLDS)
 
 
 def out_of_fold(found: list[Example], c: float = 1.0) -> np.ndarray:

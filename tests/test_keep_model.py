@@ -2,6 +2,8 @@
 (``eval.keep_training``)."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -142,6 +144,12 @@ def test_the_short_text_threshold_is_the_best_f1_on_lines_out_of_fold():
         found += _line_examples(f"{number:02d}_cv", [True] * 6 + [False] * 4, [0.9, 0.8, 0.7, 0.6, 0.5, 0.4,
                                                                              0.45, 0.3, 0.2, 0.1])
     assert fold_of(found[0]) == 1 and fold_of(found[-1]) == 0  # 10_cv: the tenth fold
+    # An id without a number gets the same fold in every process (Python's own str hash is salted per process).
+    code = ("from tests.test_keep_model import _example; from eval.keep_thresholds import fold_of; "
+            "print(fold_of(_example('a', 0.5, True, cv='ad-nurse-stockholm')))")
+    folds = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+             for _ in range(3)}
+    assert folds == {f"{fold_of(_example('a', 0.5, True, cv='ad-nurse-stockholm'))}\n"}
     threshold, table = short_text_threshold(found)
     best = max(row["f1"] for row in table)
     chosen = next(row for row in table if row["threshold"] == threshold)
