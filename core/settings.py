@@ -82,7 +82,8 @@ class Settings(BaseSettings):
         None, ge=0.0, le=1.0,
         description="Least probability (``extractor.keep_model``) for a candidate skill to stay in a profile; "
                     "default: the shipped model's thresholds (the lowest at which the tuning CV sets reach "
-                    "precision 0.85; for a text of one or two lines, the best F1 on CV lines read alone). One value "
+                    "precision 0.85; for a text of one or two lines, the best F1 on CV lines read alone; for a "
+                    "longer Swedish CV, the lowest at which a Swedish CV set written apart does). One value "
                     "here applies to every kind of text. Lower it for more recall at less precision, e.g. to "
                     "suggest skills a person then confirms.")
     data_dir: Path | None = Field(None, description="Folder of the store (SQLite) and the FAISS indexes; default "

@@ -133,7 +133,8 @@ def _cv_set_results(folders: list[Path], extractor) -> tuple[dict, list[str]]:
     for folder in folders:
         cvs = read_cv_set(folder)
         started = time.perf_counter()
-        scored = score_cvs(cvs, extractor.extract_text)
+        document = "ad" if any(cv.ad for cv in cvs) else "cv"  # a match set's ads are read as the service reads ads
+        scored = score_cvs(cvs, lambda text: extractor.extract_text(text, document))
         notes.append(f"{Path(folder).name}: {len(cvs)} CVs in {time.perf_counter() - started:.1f} s")
         for half, figures in scored["figures"].items():
             results[f"{Path(folder).name} ({half})"] = {"matcha": figures}

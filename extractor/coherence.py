@@ -59,6 +59,9 @@ UNKNOWN_WORD_ANCHORS = 0.15
 # two lines as long as the longest the threshold was chosen on (CV lines read alone: 41 words). A CV pasted as one
 # or two long paragraphs is not a short text.
 SHORT_WORDS = 80
+# What a caller says a text is: a CV, an ad, or any other text (a search, a sentence). Swedish CVs have a keep
+# threshold of their own (``Fit.kind``, ``eval.keep_thresholds``).
+DOCUMENTS = ("cv", "ad", "text")
 
 
 def specific(method: str, ambiguity: float, common: bool) -> bool:
@@ -87,6 +90,7 @@ class Fit:
     overlap: bool = False   # some evidence span is
     lines: int = 0          # non-empty lines of the document (one for a sentence of an ad, a search)
     text_words: int = 0     # words of the document
+    document: str = "text"  # what the caller says the text is: "cv", "ad" or "text"
     grounding: tuple[float, float] | None = None  # least and mean word support of a link's label in its line (English)
 
     @property
@@ -96,8 +100,11 @@ class Fit:
 
     @property
     def kind(self) -> str:
-        """The kind of text, for the keep threshold: "short" (a line or two, ``SHORT_WORDS`` words at most) or ""."""
-        return "short" if self.lines <= 2 and self.text_words <= SHORT_WORDS else ""
+        """The kind of text, for the keep threshold: "short" (a line or two, ``SHORT_WORDS`` words at most), "cv_sv"
+        (a longer Swedish CV) or ""."""
+        if self.lines <= 2 and self.text_words <= SHORT_WORDS:
+            return "short"
+        return "cv_sv" if self.document == "cv" and self.language == "sv" else ""
 
     @property
     def support(self) -> float:
@@ -229,7 +236,7 @@ class SenseCheck:
         return not fit.rests_on_a_shared_word and self.model.accepts(fit.features(), self.threshold, fit.kind)
 
     def fits(self, text: str, language: str, matches: list[ConceptMatch], encoder: Encoder, index: LabelIndex,
-             known: dict[str, np.ndarray]) -> list[Fit]:
+             known: dict[str, np.ndarray], document: str = "text") -> list[Fit]:
         """Each match's fit; ``index`` holds the concepts in ``encoder``'s space (descriptions, or labels);
         ``known``: vectors by text (the candidate phrases'; lines it lacks are embedded and added)."""
         if not matches:
@@ -271,7 +278,7 @@ class SenseCheck:
                 words=min(len(ev.text.split()) for ev in match.evidence),
                 sections=frozenset(ev.section for ev in match.evidence if ev.section),
                 shadowed=evidence[column] <= covered, overlap=bool(evidence[column] & covered), lines=n_lines,
-                text_words=n_words, grounding=grounded[column]))
+                text_words=n_words, grounding=grounded[column], document=document))
         return fits
 
     def _grounded(self, text: str, language: str, matches: list[ConceptMatch],

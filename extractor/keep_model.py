@@ -5,7 +5,8 @@ Every candidate skill (a taxonomy label found in the text, or a phrase linked by
 concepts, how ambiguous its words are, where in the CV it stands. ``Fit.features`` turns it into the numbers named
 in ``FEATURES``; the model (``keep_model.json``, beside this module) weighs them into the probability that a careful
 reader of the CV would list the concept, and ``SenseCheck`` keeps a concept at ``threshold`` or above, at
-``thresholds["short"]`` in a text of a line or two (``eval.keep_thresholds``); a link that rests on a word the
+``thresholds["short"]`` in a text of a line or two, at ``thresholds["cv_sv"]`` in a longer Swedish CV
+(``Fit.kind``, ``eval.keep_thresholds``); a link that rests on a word the
 taxonomy lacks never (``Fit.rests_on_a_shared_word``).
 
 The weights are learned, not set by hand: ``eval.keep_training`` fits them on the tuning halves of the labelled CV
@@ -36,7 +37,7 @@ class KeepModel:
     threshold: float
     trained_on: dict = field(default_factory=dict)
     # Thresholds for kinds of text, each chosen on texts of its kind (``eval.keep_thresholds``): "short" for a line or
-    # two (``extractor.coherence.Fit.kind``); a kind without one uses ``threshold``.
+    # two, "cv_sv" for a longer Swedish CV (``extractor.coherence.Fit.kind``); a kind without one uses ``threshold``.
     thresholds: dict[str, float] = field(default_factory=dict)
 
     def probability(self, values: dict[str, float]) -> float:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from extractor.documents import Limits, read_document
 from extractor.errors import InputError
-from extractor.coherence import Fit, SenseCheck
+from extractor.coherence import DOCUMENTS, Fit, SenseCheck
 from extractor.grounding import WordGrounding
 from extractor.facts import (LANGUAGE_NAME_CODES, driving_licence_spans, find_education, find_experience_years,
                              find_languages, find_licences, language_code)
@@ -64,11 +64,12 @@ class CompetenceExtractor:
         self._links = LinkRanker(resources)
 
     # -- entry points ---------------------------------------------------------------------------------------
-    def extract_document(self, data: bytes) -> CompetenceProfile:
-        return self.extract_text(read_document(data, self.limits).text)
+    def extract_document(self, data: bytes, document: str = "text") -> CompetenceProfile:
+        return self.extract_text(read_document(data, self.limits).text, document)
 
-    def extract_text(self, text: str) -> CompetenceProfile:
-        draft = self.draft(text)
+    def extract_text(self, text: str, document: str = "text") -> CompetenceProfile:
+        """``document``: what the text is, "cv", "ad" or "text" (the keep threshold differs by kind of text)."""
+        draft = self.draft(text, document)
         return CompetenceProfile(
             language=draft.language, language_confidence=draft.language_confidence, text=text,
             skills=[match for match, fit in zip(draft.candidates, draft.fits) if self._sense.keeps(fit)],
@@ -76,10 +77,12 @@ class CompetenceExtractor:
             experience_years=find_experience_years(text, draft.sections),
             licences=find_licences(text, draft.sections), warnings=draft.warnings)
 
-    def draft(self, text: str) -> Draft:
+    def draft(self, text: str, document: str = "text") -> Draft:
         """Everything up to the choice of skills: the candidate skills with their fits (``extractor.coherence``),
         occupations and language facts. ``extract_text`` keeps the candidates the keep model keeps; training that
         model (``eval.keep_training``) reads the candidates."""
+        if document not in DOCUMENTS:
+            raise ValueError(f"document must be one of {DOCUMENTS}, not {document!r}")
         if not text.strip():
             raise InputError("no_text", "no text found")
         if len(text) > self.limits.max_chars:
@@ -114,7 +117,7 @@ class CompetenceExtractor:
             self._skills(text, sections, mentions, candidates, vectors, reader, titles), languages)
         # The word-sense check compares each skill with its line: the candidates' vectors are reused.
         fits = self._sense.fits(text, language, skills, reader.encoder, self.r.sense_index(reader),
-                                {c.text: v for c, v in zip(candidates, vectors)})
+                                {c.text: v for c, v in zip(candidates, vectors)}, document)
         return Draft(language=language, language_confidence=round(confidence, 3), sections=sections,
                      candidates=skills, fits=fits, languages=languages, warnings=warnings,
                      occupations=self._occupations(text, sections, mentions, candidates, titles))

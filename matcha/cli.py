@@ -124,10 +124,15 @@ def taxonomy_skills(query: str, top: int = typer.Option(10, "--top", "-k")) -> N
 @app.command()
 def extract(file: str = typer.Argument(..., help="A .pdf, .docx, .txt or .md file, or - for stdin."),
             as_json: bool = typer.Option(False, "--json", help="Print the profile as JSON."),
-            no_text: bool = typer.Option(False, "--no-text", help="Leave the extracted text out of the JSON.")) -> None:
+            no_text: bool = typer.Option(False, "--no-text", help="Leave the extracted text out of the JSON."),
+            document: str = typer.Option("cv", "--document", help="What the file is: cv, ad or text (a Swedish CV "
+                                                                  "keeps skills at a threshold of its own).")) -> None:
     """Extract a competence profile (ESCO skills, occupations, languages, education, licences) with evidence."""
+    from extractor.coherence import DOCUMENTS
     from extractor.errors import InputError
 
+    if document not in DOCUMENTS:
+        fail(f"--document must be one of {', '.join(DOCUMENTS)}, not {document!r}")
     if file == "-":
         data = sys.stdin.buffer.read()
     else:
@@ -137,7 +142,7 @@ def extract(file: str = typer.Argument(..., help="A .pdf, .docx, .txt or .md fil
         data = path.read_bytes()
     extractor = _extractor()
     try:
-        profile = extractor.extract_document(data)
+        profile = extractor.extract_document(data, document)
     except InputError as exc:
         fail(exc.message, 1)
     if as_json:
@@ -284,65 +289,95 @@ def eval_judging_collect(folder: Path = typer.Option(..., "--set", help="The lab
     typer.echo(f"{added} judged concepts added to {folder / JUDGEMENTS}")
 
 
+def _keep_examples(folders: list[Path], half: str):
+    """The labelled candidates of the CV sets' ``half`` (whole CVs and their lines), their counts, and the extractor."""
+    from eval.cv_sets import read_cv_set
+    from eval.keep_training import examples
+
+    extractor = _extractor()
+    found, counts = examples({path.name: read_cv_set(path) for path in folders}, extractor.draft, half)
+    return found, counts, extractor
+
+
+def _with_swedish_cv_threshold(model, folder: Optional[Path], extractor):
+    """``model`` with its Swedish-CV threshold chosen on ``folder`` (``eval.keep_thresholds.with_cv_threshold``);
+    unchanged without a folder. Returns the model and the table (None without a folder)."""
+    if folder is None:
+        return model, None
+    from eval.cv_sets import read_cv_set
+    from eval.keep_thresholds import with_cv_threshold
+    from eval.keep_training import examples
+
+    found, counts = examples({folder.name: read_cv_set(folder)}, extractor.draft, "all", lines=False)
+    return with_cv_threshold(model, found, counts[folder.name]["gold"], folder.name)
+
+
+_SWEDISH_CVS_HELP = ("A Swedish CV set written apart from the tuning sets (eval/data/sv_cvs_t): the Swedish-CV "
+                     "threshold is the lowest at which it reaches precision 0.85.")
+
+
 @eval_app.command("train-keep")
 def eval_train_keep(folder: list[Path] = typer.Option(..., "--set", help="A labelled CV set with judgements."),
                     half: str = typer.Option("tuning", help="Which CVs to learn from: tuning, reporting or all."),
                     precision: float = typer.Option(0.85, help="Least precision the threshold must reach on "
                                                                "every set."),
+                    swedish_cvs: Optional[Path] = typer.Option(None, "--swedish-cvs", help=_SWEDISH_CVS_HELP),
                     out: Optional[Path] = typer.Option(None, help="Where to write the model (default: the shipped "
                                                                   "one)."),
                     as_json: bool = typer.Option(False, "--json")) -> None:
     """Learn which candidate skills a profile keeps (extractor/keep_model.json) from the labelled CV sets; prints
     each set's precision and recall at every threshold."""
-    from eval.cv_sets import read_cv_set
     from eval.keep_thresholds import with_short_text_threshold
-    from eval.keep_training import examples, train
+    from eval.keep_training import train
     from extractor.keep_model import MODEL_FILE
 
-    extractor = _extractor()
-    found, counts = examples({path.name: read_cv_set(path) for path in folder}, extractor.draft, half)
+    found, counts, extractor = _keep_examples(folder, half)
     model, table = train(found, counts, precision, half=half)
     model, short_table = with_short_text_threshold(model, found)
+    model, cv_table = _with_swedish_cv_threshold(model, swedish_cvs, extractor)
     target = out or MODEL_FILE
     target.write_text(model.to_json() + "\n", encoding="utf-8")
     if as_json:
         typer.echo(json.dumps({"threshold": model.threshold, "thresholds": model.thresholds, "table": table,
-                               "short_text_table": short_table}))
+                               "short_text_table": short_table, "swedish_cv_table": cv_table}))
         return
     for row in table:
         figures = "  ".join(f"{name}: P {f['judged_precision']:.3f}" + (f" R {f['recall']:.3f}" if counts[name]["gold"]
                                                                          else f" kept {f['kept']}")
                             for name, f in row.items() if name != "threshold")
         typer.echo(f"{'*' if row['threshold'] == model.threshold else ' '} {row['threshold']:.2f}  {figures}")
-    typer.echo(f"model written to {target} (threshold {model.threshold}, short texts "
-               f"{model.thresholds['short']})", err=True)
+    typer.echo(f"model written to {target} (threshold {model.threshold}, other kinds of text "
+               f"{model.thresholds})", err=True)
 
 
 @eval_app.command("keep-thresholds")
 def eval_keep_thresholds(folder: list[Path] = typer.Option(..., "--set", help="A labelled CV set with judgements."),
+                         swedish_cvs: Optional[Path] = typer.Option(None, "--swedish-cvs", help=_SWEDISH_CVS_HELP),
                          model_file: Optional[Path] = typer.Option(None, "--model", help="The keep model to set "
-                                                                   "the threshold of (default: the shipped one)."),
+                                                                   "the thresholds of (default: the shipped one)."),
                          as_json: bool = typer.Option(False, "--json")) -> None:
-    """Choose the keep model's threshold for short texts (a line or two) without learning its weights again: the
-    best F1 over the tuning CVs' lines read alone, out of fold (``eval.keep_thresholds``); prints every
-    threshold's figures and writes the choice into the model file."""
-    from eval.cv_sets import read_cv_set
+    """Choose the keep model's thresholds for kinds of text without learning its weights again: short texts (a
+    line or two; the best F1 over the tuning CVs' lines read alone, out of fold) and, with --swedish-cvs, Swedish
+    CVs (``eval.keep_thresholds``); prints every threshold's figures and writes the choice into the model file."""
     from eval.keep_thresholds import with_short_text_threshold
-    from eval.keep_training import examples
     from extractor.keep_model import MODEL_FILE, KeepModel
 
     target = model_file or MODEL_FILE
     model = KeepModel.from_json(target.read_text(encoding="utf-8"))
-    found, _ = examples({path.name: read_cv_set(path) for path in folder}, _extractor().draft, "tuning")
+    found, _, extractor = _keep_examples(folder, "tuning")
     model, table = with_short_text_threshold(model, found, model.trained_on.get("C", 1.0))
+    model, cv_table = _with_swedish_cv_threshold(model, swedish_cvs, extractor)
     target.write_text(model.to_json() + "\n", encoding="utf-8")
     if as_json:
-        typer.echo(json.dumps({"thresholds": model.thresholds, "table": table}))
+        typer.echo(json.dumps({"thresholds": model.thresholds, "table": table, "swedish_cv_table": cv_table}))
         return
     for row in table:
         typer.echo(f"{'*' if row['threshold'] == model.thresholds['short'] else ' '} {row['threshold']:.2f}  "
                    f"P {row['precision']:.3f} R {row['recall']:.3f} F1 {row['f1']:.3f} kept {row['kept']}")
-    typer.echo(f"short-text threshold {model.thresholds['short']} written to {target}", err=True)
+    for row in cv_table or []:
+        typer.echo(f"{'*' if row['threshold'] == model.thresholds.get('cv_sv') else ' '} {row['threshold']:.2f}  "
+                   f"Swedish CVs: P {row['judged_precision']:.3f} R {row['recall']:.3f} kept {row['kept']}")
+    typer.echo(f"thresholds {model.thresholds} written to {target}", err=True)
 
 
 @eval_app.command("occupations")

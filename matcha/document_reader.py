@@ -110,7 +110,7 @@ class DocumentReader:
                          encode_vector(self.vector(card, profile.text)), contact, self.text_vector(profile.text))
 
     def ad(self, ad: AdIn) -> Extracted:
-        profile = self.extractor.extract_text(ad_text(ad))
+        profile = self.extractor.extract_text(ad_text(ad), "ad")
         return self.from_profile("ad", profile, ad_card(profile))
 
     def cv_text(self, data: bytes | None = None, text: str | None = None) -> str:
@@ -123,7 +123,7 @@ class DocumentReader:
     def cv(self, data: bytes | None = None, text: str | None = None) -> Extracted:
         """Read a CV, mask its personal details, extract the profile from the masked text."""
         masked = mask_personal_details(self.cv_text(data, text))
-        profile = self.extractor.extract_text(masked.text)
+        profile = self.extractor.extract_text(masked.text, "cv")
         contact = {"name": masked.contact.name, "email": masked.contact.email, "phone": masked.contact.phone}
         return self.from_profile("cv", profile, cv_card(profile), contact)
 

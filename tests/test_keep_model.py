@@ -132,6 +132,84 @@ def test_short_texts_have_a_threshold_of_their_own(resources):
     assert not strict.keeps(short_text)
 
 
+def test_a_swedish_cv_has_a_threshold_of_its_own(resources):
+    weights = {name: 0.0 for name in FEATURES} | {"score": 2.0}
+    model = KeepModel(weights, -1.0, 0.6, thresholds={"short": 0.4, "cv_sv": 0.75})
+    swedish_cv = _fit(score=0.9, lines=30, text_words=300, document="cv")  # probability 0.69
+    assert swedish_cv.kind == "cv_sv"
+    assert _fit(lines=30, text_words=300, document="ad").kind == ""  # an ad names requirements: the CV threshold
+    assert _fit(lines=30, text_words=300, document="cv", language="en").kind == ""
+    assert _fit(lines=1, text_words=12, document="cv").kind == "short"
+    sense = SenseCheck(resources.phrases, resources.skill_descriptions, lambda uri: "S", model)
+    assert not sense.keeps(swedish_cv) and sense.keeps(_fit(score=0.9, lines=30, text_words=300, document="ad"))
+    assert sense.keeps(_fit(score=1.1, lines=30, text_words=300, document="cv"))  # 0.77
+
+
+def test_the_swedish_cv_threshold_is_the_lowest_that_reaches_the_precision_asked():
+    from eval.keep_thresholds import cv_threshold, with_cv_threshold
+
+    model = KeepModel({name: 0.0 for name in FEATURES} | {"score": 1.0}, 0.0, 0.7, {"run": 1},
+                      thresholds={"short": 0.44})
+    # Probability sigmoid(score): right candidates score high, wrong ones in the middle.
+    scores = [(3.0, True)] * 17 + [(1.0, False)] * 5 + [(1.6, True)] * 3 + [(2.0, False)] * 1
+    found = [_example("sv_cvs_t", score, right, gold=right) for score, right in scores]
+    found.append(_example("sv_cvs_t", 4.0, False, whole=False))  # a line read alone: not a CV
+    threshold, table = cv_threshold(model, found, gold=25)
+    assert table[0]["threshold"] == 0.7 and threshold not in (None, 0.7)
+    chosen = next(row for row in table if row["threshold"] == threshold)
+    assert threshold == 0.74 and chosen["kept"] == 21 and chosen["recall"] == 0.8  # above sigmoid(1) = 0.731
+    assert all(row["judged_precision"] < 0.85 for row in table if row["threshold"] < threshold)
+    set_model, _ = with_cv_threshold(model, found, 25, "sv_cvs_t")
+    assert set_model.thresholds == {"short": 0.44, "cv_sv": threshold} and set_model.threshold == 0.7
+    assert set_model.trained_on == {"run": 1, "thresholds_chosen_on": {"cv_sv": "sv_cvs_t"}}
+    # No threshold precise enough: the kind keeps the CV threshold.
+    wrong = [_example("sv_cvs_t", 3.0, False)] * 5 + [_example("sv_cvs_t", 3.0, True, gold=True)]
+    assert cv_threshold(model, wrong, gold=1)[0] is None
+    assert with_cv_threshold(set_model, wrong, 1, "sv_cvs_t")[0].thresholds == {"short": 0.44}
+
+
+def test_the_shipped_model_has_a_swedish_cv_threshold_chosen_on_a_set_written_apart():
+    model = load_keep_model()
+    assert model.thresholds["cv_sv"] in THRESHOLDS and model.thresholds["cv_sv"] > model.threshold
+    assert model.trained_on["thresholds_chosen_on"]["cv_sv"] == "sv_cvs_t"
+    assert "sv_cvs_t" not in model.trained_on["sets"]  # not learned from
+
+
+NETWORK_TECHNICIAN_SV = """Nätverkstekniker
+
+Erfarenhet
+2019 – nu  Nätverkstekniker, Fibernät i Mälardalen AB
+- Drog fiber till villor och företag, svetsning och mätning av fiber
+- Konfigurerade switchar och routrar, felsökning i nätet
+- Drift av Windows Server och Linux-servrar
+
+Kunskaper
+Windows Server, Linux, Cisco, VLAN
+"""
+
+
+def test_a_swedish_cv_drops_what_an_ad_with_the_same_text_would_keep(extractor, resources):
+    from matcha.document_reader import DocumentReader
+    from store.records import AdIn
+
+    model = load_keep_model()
+    draft = extractor.draft(NETWORK_TECHNICIAN_SV, "cv")
+    between = {match.label for match, fit in zip(draft.candidates, draft.fits)
+               if model.threshold <= model.probability(fit.features()) < model.thresholds["cv_sv"]}
+    assert "operate welding equipment" in between  # "svetsning ... av fiber": splicing fibre, not welding
+    as_cv = {skill.label for skill in extractor.extract_text(NETWORK_TECHNICIAN_SV, "cv").skills}
+    as_ad = {skill.label for skill in extractor.extract_text(NETWORK_TECHNICIAN_SV, "ad").skills}
+    assert as_cv == as_ad - between and {"Cisco", "ICT networking hardware"} <= as_cv
+    assert {skill.label for skill in extractor.extract_text(NETWORK_TECHNICIAN_SV).skills} == as_ad
+    # The service says what it reads: an uploaded CV is a CV, a posted ad an ad.
+    reader = DocumentReader(resources)
+    assert {s.label for s in reader.cv(text=NETWORK_TECHNICIAN_SV).profile.skills} == as_cv
+    ad = AdIn(title="Nätverkstekniker", text=NETWORK_TECHNICIAN_SV)
+    assert "operate welding equipment" in {s.label for s in reader.ad(ad).profile.skills}
+    with pytest.raises(ValueError):
+        extractor.extract_text(NETWORK_TECHNICIAN_SV, "letter")
+
+
 def _line_examples(cv: str, rights: list[bool], scores: list[float]) -> list[Example]:
     return [_example("a", score, right, cv=cv, whole=False) for right, score in zip(rights, scores)]
 
