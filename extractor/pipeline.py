@@ -80,7 +80,7 @@ class CompetenceExtractor:
     def draft(self, text: str, document: str = "text") -> Draft:
         """Everything up to the choice of skills: the candidate skills with their fits (``extractor.coherence``),
         occupations and language facts. ``extract_text`` keeps the candidates the keep model keeps; training that
-        model (``eval.keep_training``) reads the candidates."""
+        model (``eval.keep_training``) reads the candidates. ``document`` (``DOCUMENTS``) sets the fits' kind of text."""
         if document not in DOCUMENTS:
             raise ValueError(f"document must be one of {DOCUMENTS}, not {document!r}")
         if not text.strip():

@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -289,7 +289,7 @@ def eval_judging_collect(folder: Path = typer.Option(..., "--set", help="The lab
     typer.echo(f"{added} judged concepts added to {folder / JUDGEMENTS}")
 
 
-def _keep_examples(folders: list[Path], half: str):
+def _keep_examples(folders: list[Path], half: str) -> tuple[list, dict, Any]:
     """The labelled candidates of the CV sets' ``half`` (whole CVs and their lines), their counts, and the extractor."""
     from eval.cv_sets import read_cv_set
     from eval.keep_training import examples
@@ -299,7 +299,7 @@ def _keep_examples(folders: list[Path], half: str):
     return found, counts, extractor
 
 
-def _with_swedish_cv_threshold(model, folder: Optional[Path], extractor):
+def _with_swedish_cv_threshold(model: Any, folder: Optional[Path], extractor: Any) -> tuple[Any, list[dict] | None]:
     """``model`` with its Swedish-CV threshold chosen on ``folder`` (``eval.keep_thresholds.with_cv_threshold``);
     unchanged without a folder. Returns the model and the table (None without a folder)."""
     if folder is None:

@@ -188,6 +188,20 @@ def test_cli_extract_from_stdin_and_occupations_jsonl_keep_order():
     assert all(len(line["results"]) == 3 and line["results"][0]["uri"].startswith("http") for line in lines)
 
 
+def test_cli_extract_says_what_the_file_is():
+    from tests.test_keep_model import NETWORK_TECHNICIAN_SV
+
+    labels = {}
+    for document in ("cv", "ad"):
+        result = _matcha("extract", "-", "--json", "--no-text", "--document", document,
+                         stdin=NETWORK_TECHNICIAN_SV.encode())
+        assert result.returncode == 0, result.stderr
+        labels[document] = {skill["label"] for skill in json.loads(result.stdout)["skills"]}
+    assert "operate welding equipment" in labels["ad"] - labels["cv"]  # a Swedish CV's own threshold
+    result = _matcha("extract", "-", "--document", "letter", stdin=NETWORK_TECHNICIAN_SV.encode())
+    assert result.returncode == 2 and b"Traceback" not in result.stderr and b"--document" in result.stderr
+
+
 def test_compact_lemma_tables_give_the_same_mentions_as_the_full_ones(resources):
     """Start-up loads only the lemma forms that can change a match; on real CVs and ads (Swedish inflections
     and compounds included) the mentions are exactly those found with spaCy's full tables."""
