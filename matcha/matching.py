@@ -102,10 +102,6 @@ class MatchingService:
         ids, vectors, _ = self.store.vectors(collection, [item_id], self.concepts.dim)
         return vectors[0] if ids else self._vector(card, text)
 
-    def extract(self, text: str) -> CompetenceProfile:
-        with self._extract_lock:
-            return self.extractor.extract_text(text)
-
     def _ad_row(self, ad: AdIn) -> dict:
         return ad_row(ad, self.read_ad(ad))
 
