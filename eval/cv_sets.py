@@ -29,6 +29,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
+from eval.intervals import ratio_interval
 from extractor.anonymise import mask_personal_details
 from extractor.facts import language_code
 from extractor.profile import CompetenceProfile
@@ -125,33 +126,41 @@ def precision_recall(tp: int, n_found: int, n_gold: int) -> dict[str, float]:
 def score_cvs(cvs: list[LabelledCv], extract: Callable[[str], CompetenceProfile]) -> dict:
     """Micro-averaged precision, recall and F1 per half and overall, and each CV's misses and extras. Where the
     set has judgements: judged precision (a found concept is right when it is in the gold list or every judge said
-    the CV shows it) and how many found concepts no judge saw (counted as wrong)."""
-    totals: dict[str, list[int]] = {}
+    the CV shows it) and how many found concepts no judge saw (counted as wrong). Recall and judged precision come
+    with a 95 % interval over the CVs drawn (``eval.intervals``: ``recall_ci95``, ``judged_precision_ci95``)."""
     per_cv = []
-    judged_sets = any(cv.judged for cv in cvs)
     for cv in cvs:
         profile = extract(cv.served_text)
         found = {s.uri: s.label for s in profile.skills}
         tp, n_found, n_gold = set_scores(set(found), cv.gold)
-        right = len(set(found) & cv.supported)
-        unjudged = len(set(found) - cv.gold - set(cv.judged))
-        for key in (half_of(cv), "all"):
-            acc = totals.setdefault(key, [0, 0, 0, 0, 0, 0])
-            for i, value in enumerate((tp, n_found, n_gold, right, unjudged, len(cv.supported))):
-                acc[i] += value
         per_cv.append({"id": cv.id, "half": half_of(cv), "tp": tp, "found": n_found, "gold": n_gold,
-                       "judged_right": right, "unjudged": unjudged,
+                       "judged_right": len(set(found) & cv.supported), "supported": len(cv.supported),
+                       "unjudged": len(set(found) - cv.gold - set(cv.judged)), "judged": bool(cv.judged),
                        "missed": sorted(cv.labels[u] for u in cv.gold - set(found)),
                        "extra": sorted(label for u, label in found.items() if u not in cv.supported)})
+    return {"figures": summarise(per_cv), "cvs": per_cv}
+
+
+def summarise(per_cv: list[dict]) -> dict[str, dict]:
+    """The figures of ``score_cvs`` per half ("tuning", "reporting") and "all", from its per-CV rows (of one set,
+    or of several pooled)."""
+    judged_sets = any(row["judged"] for row in per_cv)
     figures = {}
-    for key, (tp, n_found, n_gold, right, unjudged, supported) in totals.items():
-        figures[key] = {**precision_recall(tp, n_found, n_gold),
-                        "n": sum(1 for cv in cvs if key == "all" or half_of(cv) == key)}
+    for key in dict.fromkeys([row["half"] for row in per_cv] + ["all"]):
+        rows = [row for row in per_cv if key == "all" or row["half"] == key]
+        if not rows:
+            continue
+        tp, n_found, n_gold, right, unjudged, supported = (
+            sum(row[name] for row in rows) for name in ("tp", "found", "gold", "judged_right", "unjudged", "supported"))
+        figures[key] = {**precision_recall(tp, n_found, n_gold), "n": len(rows),
+                        "recall_ci95": ratio_interval([r["tp"] for r in rows], [r["gold"] for r in rows])}
         if judged_sets:
             figures[key]["judged_precision"] = round(right / n_found, 4) if n_found else 0.0
+            figures[key]["judged_precision_ci95"] = ratio_interval([r["judged_right"] for r in rows],
+                                                                   [r["found"] for r in rows])
             figures[key]["pooled_recall"] = round(right / supported, 4) if supported else 0.0
             figures[key]["unjudged"] = unjudged
-    return {"figures": figures, "cvs": per_cv}
+    return figures
 
 
 def judging_audit(cvs: list[LabelledCv]) -> dict:

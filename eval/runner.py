@@ -126,15 +126,17 @@ def run_profile_benchmarks(decorte: list[Path], folders: list[Path], make_extrac
     _emit({**results, **cv_results}, notes + cv_notes, as_json, report, "matcha profiles against gold skills")
 
 
-def _cv_set_results(folders: list[Path], extractor) -> tuple[dict, list[str]]:
-    from eval.cv_sets import judging_audit, read_cv_set, score_cvs
+def _cv_set_results(folders: list[Path], extractor, pooled: bool = False) -> tuple[dict, list[str]]:
+    """Each set's figures per half (and, ``pooled``, those of all the sets' CVs as one set), and notes per CV."""
+    from eval.cv_sets import judging_audit, read_cv_set, score_cvs, summarise
 
-    results, notes = {}, []
+    results, notes, every_cv = {}, [], []
     for folder in folders:
         cvs = read_cv_set(folder)
         started = time.perf_counter()
         document = "ad" if any(cv.ad for cv in cvs) else "cv"  # a match set's ads are read as the service reads ads
         scored = score_cvs(cvs, lambda text: extractor.extract_text(text, document))
+        every_cv += scored["cvs"]
         notes.append(f"{Path(folder).name}: {len(cvs)} CVs in {time.perf_counter() - started:.1f} s")
         for half, figures in scored["figures"].items():
             results[f"{Path(folder).name} ({half})"] = {"matcha": figures}
@@ -144,9 +146,13 @@ def _cv_set_results(folders: list[Path], extractor) -> tuple[dict, list[str]]:
             notes.append(f"{cv['id']}: {cv['tp']}/{cv['gold']} found, {cv['found'] - cv['tp']} not in the gold list "
                          f"({cv['unjudged']} unjudged); missed {'; '.join(cv['missed']) or '-'}; wrong or unjudged "
                          f"{'; '.join(cv['extra']) or '-'}")
+    if pooled:
+        for half, figures in summarise(every_cv).items():
+            results[f"pooled ({half})"] = {"matcha": figures}
     return results, notes
 
 
-def run_cv_sets(folders: list[Path], make_extractor: Callable, report: Path | None, as_json: bool) -> None:
-    results, notes = _cv_set_results(folders, make_extractor())
+def run_cv_sets(folders: list[Path], make_extractor: Callable, report: Path | None, as_json: bool,
+                pooled: bool = False) -> None:
+    results, notes = _cv_set_results(folders, make_extractor(), pooled)
     _emit(results, notes, as_json, report, "matcha profile extraction on labelled CVs")

@@ -4,8 +4,9 @@ import sys
 
 import pytest
 
+from eval.intervals import ratio_interval
 from eval.metrics import occupation_metrics, r_precision_at, reciprocal_rank, skill_metrics
-from eval.report import write_report
+from eval.report import _intervals, write_report
 from tests.conftest import ROOT, SHARED
 
 
@@ -25,6 +26,28 @@ def test_report_has_table_and_plot(tmp_path):
                                                             "peer": {"rp@5": 0.2, "mrr": 0.3, "n": 3}}}, ["note"])
     page = path.read_text()
     assert "<table>" in page and "data:image/png;base64," in page and "peer" in page
+
+
+def test_a_ratio_over_documents_has_an_interval_from_resampling_the_documents():
+    # Every document at 0.8: however the documents are drawn, the ratio is 0.8.
+    assert ratio_interval([8, 4, 16], [10, 5, 20]) == (0.8, 0.8)
+    right, found = [9, 6, 10, 4, 8], [10, 10, 11, 8, 9]
+    low, high = ratio_interval(right, found)
+    assert low < sum(right) / sum(found) < high and 0.0 <= low and high <= 1.0
+    assert ratio_interval(right, found) == (low, high)  # a fixed seed: the same data, the same interval
+    # Four times as many documents of the same kind: about half as wide.
+    low4, high4 = ratio_interval(right * 4, found * 4)
+    assert 0.3 < (high4 - low4) / (high - low) < 0.7
+    assert ratio_interval([3], [4]) == (0.75, 0.75)  # one document: nothing to resample
+    assert ratio_interval([0, 0], [0, 0]) == (0.0, 0.0)
+
+
+def test_report_shows_intervals_in_the_table_and_as_error_bars(tmp_path):
+    figures = {"judged_precision": 0.8, "judged_precision_ci95": (0.7, 0.9), "recall": 0.5, "n": 3}
+    page = write_report(tmp_path / "r.html", "t", {"set": {"matcha": figures}}, []).read_text()
+    assert "<td>0.7–0.9</td>" in page and "data:image/png;base64," in page
+    # An error bar on judged precision's bar (the first plotted), none on recall's.
+    assert _intervals(figures, ["judged_precision", "recall"]) == [(0, 0.8, pytest.approx(0.1), pytest.approx(0.1))]
 
 
 @pytest.mark.shared

@@ -87,6 +87,8 @@ def test_judged_precision_counts_concepts_every_judge_accepted_and_nothing_unsee
     assert figures["precision"] == round(1 / len(found), 4)
     assert figures["judged_precision"] == round(2 / len(found), 4)
     assert figures["unjudged"] == len(found) - 3
+    point = figures["judged_precision"]
+    assert figures["judged_precision_ci95"] == (point, point)  # one CV: nothing to resample
     # Pooled recall: of the concepts known right (the gold Java and the one both judges accepted), both are found.
     assert figures["pooled_recall"] == 1.0
     audit = judging_audit(cvs)
@@ -116,6 +118,9 @@ def test_a_match_sets_ads_are_read_as_the_service_reads_ads_and_judged_like_cvs(
     figures = score_cvs(read_cv_set(tmp_path), extractor.extract_text)["figures"]
     assert figures["tuning"]["judged_precision"] == round(1 / len(found), 4)
     assert figures["tuning"]["pooled_recall"] == 1.0 and figures["tuning"]["recall"] == 0.0  # no gold list
+    # Both ads read alike: resampling them cannot move the figure; no gold list: no recall to resample.
+    assert figures["all"]["judged_precision_ci95"] == (figures["all"]["judged_precision"],) * 2
+    assert figures["all"]["recall_ci95"] == (0.0, 0.0)
 
 
 def test_cross_tuning_reports_each_set_with_the_other_sets_weights(extractor):
@@ -162,3 +167,27 @@ def test_profile_cli_explains_bad_options(tmp_path):
                           (["--cross-tune", "--decorte", str(ROOT / "README.md")], b"two or more")]:
         result = run(*args)
         assert result.returncode == 2 and message in result.stderr and b"Traceback" not in result.stderr, args
+
+
+def test_sets_scored_together_pool_their_cvs(extractor, tmp_path):
+    from eval.runner import _cv_set_results
+
+    java, sql = _uri(extractor, "Java (computer programming)"), _uri(extractor, "SQL")
+    texts = {"a": ("11_dev", "Experience\n2019-2024 Developer\nBuilt REST APIs in Java and wrote SQL queries.\n"),
+             "b": ("12_analyst", "Experience\n2020-2024 Analyst\nAutomated the monthly sales figures with SQL.\n")}
+    for name, (cv_id, text) in texts.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{cv_id}.json").write_text(json.dumps(
+            {"id": cv_id, "field": name, "text": text, "skills": [{"uri": java, "label": "Java"},
+                                                                  {"uri": sql, "label": "SQL"}]}))
+    folders = [tmp_path / "a", tmp_path / "b"]
+    alone, _ = _cv_set_results(folders, extractor)
+    assert not any(name.startswith("pooled") for name in alone)
+    results, _ = _cv_set_results(folders, extractor, pooled=True)
+    pooled = results["pooled (all)"]["matcha"]
+    assert pooled["n"] == 2 and results["pooled (reporting)"]["matcha"]["n"] == 2 and pooled["recall"] > 0
+    found = {name: results[f"{name} (all)"]["matcha"] for name in texts}
+    # Recall over both CVs' gold lists (four concepts): the sum of what each set found, over four.
+    assert pooled["recall"] == round(sum(f["recall"] * 2 for f in found.values()) / 4, 4)
+    low, high = pooled["recall_ci95"]
+    assert low <= pooled["recall"] <= high
