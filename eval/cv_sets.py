@@ -101,6 +101,12 @@ def _votes(row: dict[str, str]) -> tuple[str, ...]:
     return tuple(row[k].strip().upper() for k in sorted(row) if k.startswith("judge_") and row[k].strip())
 
 
+def document_kind(cvs: list[LabelledCv]) -> str:
+    """How the service reads a set's documents (``extractor.coherence.DOCUMENTS``): a match set's ads as ads, CVs as
+    CVs."""
+    return "ad" if any(cv.ad for cv in cvs) else "cv"
+
+
 def half_of(cv: LabelledCv, tuning_ids: int = 10) -> str:
     if cv.training:
         return "tuning"

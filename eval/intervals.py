@@ -32,3 +32,25 @@ def ratio_interval(numerators: list[int], denominators: list[int], level: float 
     found = bootstrap((num, den), _ratio, paired=True, vectorized=True, n_resamples=resamples,
                       confidence_level=level, method="percentile", random_state=seed).confidence_interval
     return round(float(found.low), 4), round(float(found.high), 4)
+
+
+def _difference(num_a: np.ndarray, den_a: np.ndarray, num_b: np.ndarray, den_b: np.ndarray,
+                axis: int = -1) -> np.ndarray:
+    return _ratio(num_b, den_b, axis) - _ratio(num_a, den_a, axis)
+
+
+def paired_difference(a: tuple[list[int], list[int]], b: tuple[list[int], list[int]], level: float = LEVEL,
+                      resamples: int = RESAMPLES, seed: int = 0) -> dict[str, float]:
+    """How much a ratio over documents moves from ``a`` to ``b``, both (numerators, denominators) over the same
+    documents in the same order: the difference b − a and its bootstrap interval, the documents resampled once for
+    both. Much tighter than two separate intervals, as what the two share cancels."""
+    arrays = [np.asarray(x, dtype=float) for x in (*a, *b)]
+    if len({len(x) for x in arrays}) != 1:
+        raise ValueError("a and b must count the same documents")
+    point = float(_difference(*arrays)) if len(arrays[0]) else 0.0
+    low = high = point
+    if len(arrays[0]) >= 2 and arrays[1].any() and arrays[3].any():
+        found = bootstrap(tuple(arrays), _difference, paired=True, vectorized=True, n_resamples=resamples,
+                          confidence_level=level, method="percentile", random_state=seed).confidence_interval
+        low, high = float(found.low), float(found.high)
+    return {"difference": round(point, 4), "low": round(low, 4), "high": round(high, 4)}

@@ -128,13 +128,13 @@ def run_profile_benchmarks(decorte: list[Path], folders: list[Path], make_extrac
 
 def _cv_set_results(folders: list[Path], extractor, pooled: bool = False) -> tuple[dict, list[str]]:
     """Each set's figures per half (and, ``pooled``, those of all the sets' CVs as one set), and notes per CV."""
-    from eval.cv_sets import judging_audit, read_cv_set, score_cvs, summarise
+    from eval.cv_sets import document_kind, judging_audit, read_cv_set, score_cvs, summarise
 
     results, notes, every_cv = {}, [], []
     for folder in folders:
         cvs = read_cv_set(folder)
         started = time.perf_counter()
-        document = "ad" if any(cv.ad for cv in cvs) else "cv"  # a match set's ads are read as the service reads ads
+        document = document_kind(cvs)
         scored = score_cvs(cvs, lambda text: extractor.extract_text(text, document))
         every_cv += scored["cvs"]
         notes.append(f"{Path(folder).name}: {len(cvs)} CVs in {time.perf_counter() - started:.1f} s")

@@ -383,6 +383,40 @@ def eval_keep_thresholds(folder: list[Path] = typer.Option(..., "--set", help="A
     typer.echo(f"thresholds {model.thresholds} written to {target}", err=True)
 
 
+@eval_app.command("compare-keep")
+def eval_compare_keep(folder: list[Path] = typer.Option(..., "--set", help="A labelled CV set with judgements."),
+                      model_a: Path = typer.Option(..., "--a", help="A keep model file (e.g. a copy of the shipped "
+                                                   "extractor/keep_model.json)."),
+                      model_b: Path = typer.Option(..., "--b", help="The keep model to compare with it."),
+                      as_json: bool = typer.Option(False, "--json")) -> None:
+    """Two keep models on the same CVs (each set's, and all the sets' pooled): judged precision and gold recall
+    under each, and the difference b − a with its 95 % paired interval over the CVs (``eval.keep_comparison``)."""
+    from eval.cv_sets import document_kind, read_cv_set
+    from eval.keep_comparison import candidates, compare
+    from extractor.keep_model import KeepModel
+
+    a, b = (KeepModel.from_json(path.read_text(encoding="utf-8")) for path in (model_a, model_b))
+    extractor = _extractor()
+    results, every_cv, every_candidate = {}, [], []
+    for path in folder:
+        cvs = read_cv_set(path)
+        document = document_kind(cvs)
+        found = candidates(cvs, lambda text: extractor.draft(text, document))
+        results[path.name] = compare(found, cvs, a, b)
+        every_cv += cvs
+        every_candidate += found
+    if len(folder) > 1:
+        results["pooled"] = compare(every_candidate, every_cv, a, b)
+    if as_json:
+        typer.echo(json.dumps(results))
+        return
+    for name, r in results.items():
+        typer.echo(f"{name} ({r['cvs']} CVs)  a: P {r['a']['judged_precision']:.3f} R {r['a']['recall']:.3f}  "
+                   f"b: P {r['b']['judged_precision']:.3f} R {r['b']['recall']:.3f}  b - a: "
+                   + "  ".join(f"{key} {r[key]['difference']:+.3f} ({r[key]['low']:+.3f} to {r[key]['high']:+.3f})"
+                               for key in ("judged_precision", "recall")))
+
+
 @eval_app.command("occupations")
 def eval_occupations(melo: list[Path] = typer.Option(..., "--melo", help="A MELO task folder."),
                      as_json: bool = typer.Option(False, "--json"),
