@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eval.cv_sets import LabelledCv
+from eval.cv_sets import LabelledCv, precision_recall
 from eval.intervals import paired_difference
 from extractor.keep_model import KeepModel
 
@@ -49,9 +49,9 @@ def compare(found: list[list[Candidate]], cvs: list[LabelledCv], a: KeepModel, b
     ca, cb = counts(found, cvs, a), counts(found, cvs, b)
 
     def figures(c: dict[str, list[int]]) -> dict[str, float]:
-        return {"judged_precision": round(sum(c["right"]) / sum(c["found"]), 4) if sum(c["found"]) else 0.0,
-                "recall": round(sum(c["tp"]) / sum(c["gold"]), 4) if sum(c["gold"]) else 0.0,
-                "kept": sum(c["found"])}
+        right, found, tp, gold = (sum(c[name]) for name in ("right", "found", "tp", "gold"))
+        return {"judged_precision": precision_recall(right, found, gold)["precision"],
+                "recall": precision_recall(tp, found, gold)["recall"], "kept": found}
 
     return {"cvs": len(cvs), "a": figures(ca), "b": figures(cb),
             "judged_precision": paired_difference((ca["right"], ca["found"]), (cb["right"], cb["found"])),

@@ -45,7 +45,7 @@ class KeepModel:
         return 1.0 / (1.0 + math.exp(-z))
 
     def threshold_for(self, kind: str = "") -> float:
-        """The threshold for a kind of text ("short"; "" for any other)."""
+        """The threshold for a kind of text (``Fit.kind``: "short", "cv_sv"; "" or a kind without one: the default)."""
         return self.thresholds.get(kind, self.threshold)
 
     def accepts(self, values: dict[str, float], threshold: float | None = None, kind: str = "") -> bool:
