@@ -1,6 +1,7 @@
 """`matcha eval match`: same-field precision@5 and MRR of matching, CV to CV and CV to ad, beside text baselines.
 
-The collection (eval.match_sets) is loaded into a scratch store through the real MatchingService (extraction,
+The collection (eval.match_sets: a folder of CVs and ads, or a labelled CSV of CVs alone, which has CV->CV only)
+is loaded into a scratch store through the real MatchingService (extraction,
 masking, cards, vectors, FAISS and BM25 indexes). Every CV of a split is a query: CV->CV ranks the other CVs
 (``similar_cvs``), CV->ad ranks the ads (``match``); the pool is the whole collection, the split only chooses the
 queries. Baselines rank the same pool by TF-IDF cosine of the raw text and of the masked text, BM25 of the raw
@@ -25,6 +26,8 @@ import numpy as np
 from core.ranking_weights import RankingWeights
 from eval.match_sets import (TOP, SetDoc, bm25_similarity, embedding_similarity, read_match_set, tfidf_similarity,
                              top_ids)
+
+Collection = tuple[list[SetDoc], list[SetDoc]]  # (CVs, ads); no ads: CV->CV only
 from eval.metrics import precision_at, reciprocal_rank
 
 log = logging.getLogger(__name__)
@@ -48,11 +51,12 @@ GRID: dict[str, tuple[float, ...]] = {
 class MatchRun:
     """A collection loaded into a scratch store, with every system's rankings for every CV."""
 
-    def __init__(self, folder: Path, data_dir: Path, progress: bool = True) -> None:
+    def __init__(self, collection: Collection, data_dir: Path, progress: bool = True) -> None:
         from core.settings import get_settings
         from matcha.matching import MatchingService
 
-        self.cvs, self.ads = read_match_set(folder)
+        self.cvs, self.ads = collection
+        self.directions = DIRECTIONS if self.ads else DIRECTIONS[:1]
         self.data_dir = data_dir
         settings = get_settings()
         settings = settings.model_copy(update={"data_dir": data_dir, "database_url": "",
@@ -108,11 +112,12 @@ class MatchRun:
         live = self.service.settings.ranking  # shared by the retrievers and the ranker
         for name, value in weights.model_dump().items():
             setattr(live, name, value)
-        out: Rankings = {"cv_cv": {}, "cv_ad": {}}
+        out: Rankings = {direction: {} for direction in self.directions}
         for q in queries:
             cv = self.stored_cvs[self.cv_store[q.id]]
             out["cv_cv"][q.id] = [self.cv_of[s.item_id] for s in self.service.ranked_similar_cvs(cv, k=TOP)]
-            out["cv_ad"][q.id] = [self.ad_of[s.item_id] for s in self.service.ranked_ads(cv=cv, k=TOP)]
+            if self.ads:
+                out["cv_ad"][q.id] = [self.ad_of[s.item_id] for s in self.service.ranked_ads(cv=cv, k=TOP)]
         return out
 
     def baselines(self) -> dict[str, Rankings]:
@@ -121,12 +126,15 @@ class MatchRun:
         raw_cv, raw_ad = [c.text for c in self.cvs], [f"{a.title}\n{a.text}" for a in self.ads]
         masked_cv = [self.masked[i] for i in cv_ids]
         masked_ad = [self.masked_ads[i] for i in ad_ids]
-        similarity: dict[str, tuple[np.ndarray, np.ndarray]] = {
-            "tfidf (raw)": (tfidf_similarity(raw_cv, raw_cv, raw_cv + raw_ad),
-                            tfidf_similarity(raw_cv, raw_ad, raw_cv + raw_ad)),
-            "tfidf (masked)": (tfidf_similarity(masked_cv, masked_cv, masked_cv + masked_ad),
-                               tfidf_similarity(masked_cv, masked_ad, masked_cv + masked_ad)),
-            "bm25 (raw)": (bm25_similarity(raw_cv, raw_cv), bm25_similarity(raw_cv, raw_ad)),
+        # Each direction's targets: ids, raw and masked texts (CV->ad only where the collection has ads).
+        targets = {d: {"cv_cv": (cv_ids, raw_cv, masked_cv), "cv_ad": (ad_ids, raw_ad, masked_ad)}[d]
+                   for d in self.directions}
+        corpus_raw, corpus_masked = raw_cv + raw_ad, masked_cv + masked_ad
+        similarity: dict[str, dict[str, np.ndarray]] = {
+            "tfidf (raw)": {d: tfidf_similarity(raw_cv, raw, corpus_raw) for d, (_, raw, _) in targets.items()},
+            "tfidf (masked)": {d: tfidf_similarity(masked_cv, masked, corpus_masked)
+                               for d, (_, _, masked) in targets.items()},
+            "bm25 (raw)": {d: bm25_similarity(raw_cv, raw) for d, (_, raw, _) in targets.items()},
         }
         from index.hybrid import embed_text
 
@@ -134,24 +142,25 @@ class MatchRun:
                               ("multilingual-e5 (raw)", resources.reader("sv").encoder)):
             cache = self.data_dir / f"baseline-{encoder.name.replace('/', '-')}.json"
             vectors = json.loads(cache.read_text(encoding="utf-8")) if cache.exists() else {}
-            for text in raw_cv + raw_ad:
+            for text in corpus_raw:
                 key = hashlib.sha1(text.encode()).hexdigest()
                 if key not in vectors:
                     vectors[key] = embed_text(encoder, text).tolist()
             cache.write_text(json.dumps(vectors), encoding="utf-8")
-            cv_vectors = np.array([vectors[hashlib.sha1(t.encode()).hexdigest()] for t in raw_cv], np.float32)
-            ad_vectors = np.array([vectors[hashlib.sha1(t.encode()).hexdigest()] for t in raw_ad], np.float32)
-            similarity[name] = (embedding_similarity(cv_vectors, cv_vectors),
-                                embedding_similarity(cv_vectors, ad_vectors))
-        return {name: {"cv_cv": dict(zip(cv_ids, top_ids(cc, cv_ids, cv_ids))),
-                       "cv_ad": dict(zip(cv_ids, top_ids(ca, ad_ids, cv_ids)))}
-                for name, (cc, ca) in similarity.items()}
+
+            def stacked(texts: list[str]) -> np.ndarray:
+                return np.array([vectors[hashlib.sha1(t.encode()).hexdigest()] for t in texts], np.float32)
+
+            similarity[name] = {d: embedding_similarity(stacked(raw_cv), stacked(raw))
+                                for d, (_, raw, _) in targets.items()}
+        return {name: {d: dict(zip(cv_ids, top_ids(sim, targets[d][0], cv_ids))) for d, sim in by_direction.items()}
+                for name, by_direction in similarity.items()}
 
     # -- figures ---------------------------------------------------------------------------------------------------
     def figures(self, rankings: Rankings, queries: list[SetDoc]) -> dict[str, dict[str, dict[str, float]]]:
         """direction -> group (overall, sv, en) -> {p@5, mrr, n}."""
         out: dict[str, dict[str, dict[str, float]]] = {}
-        for direction in DIRECTIONS:
+        for direction in self.directions:
             groups: dict[str, list[tuple[float, float]]] = {}
             for q in queries:
                 ranked = rankings[direction].get(q.id, [])
@@ -166,7 +175,7 @@ class MatchRun:
 
     def objective(self, weights: RankingWeights, queries: list[SetDoc]) -> float:
         figures = self.figures(self.matcha(weights, queries), queries)
-        return sum(figures[d]["overall"]["p@5"] + 0.1 * figures[d]["overall"]["mrr"] for d in DIRECTIONS)
+        return sum(figures[d]["overall"]["p@5"] + 0.1 * figures[d]["overall"]["mrr"] for d in self.directions)
 
     def tune(self, queries: list[SetDoc], passes: int = 2) -> tuple[RankingWeights, list[str]]:
         """Coordinate search on the tune queries only."""
@@ -193,7 +202,7 @@ class MatchRun:
 def _results_for_report(splits: dict) -> dict[str, dict[str, dict[str, float]]]:
     results = {}
     for split, by_system in splits.items():
-        for direction in DIRECTIONS:
+        for direction in next(iter(by_system.values())):
             groups = next(iter(by_system.values()))[direction]
             for group in groups:
                 results[f"{split} · {direction.replace('_', '→')} · {group}"] = {
@@ -207,7 +216,7 @@ def ratios(splits: dict) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     for split, by_system in splits.items():
         ours = [s for s in by_system if s.startswith("matcha")]
-        for direction in DIRECTIONS:
+        for direction in by_system["matcha"]:
             base = max(f[direction]["overall"]["p@5"] for s, f in by_system.items() if not s.startswith("matcha"))
             for system in ours:
                 value = by_system[system][direction]["overall"]["p@5"]
@@ -215,18 +224,23 @@ def ratios(splits: dict) -> dict[str, dict[str, float]]:
     return out
 
 
-def run_match_eval(folder: Path, splits: list[str], tune: bool = True, progress: bool = True,
-                   store: Path | None = None) -> dict:
-    """Everything `matcha eval match` prints: per split, system -> direction -> group -> figures. ``store``: a
-    folder to keep the scratch store in (and reuse, for the same collection and code), else a temporary one."""
+def run_match_eval(collection: Path | Collection, splits: list[str], tune: bool = True, progress: bool = True,
+                   store: Path | None = None, notes: list[str] | None = None) -> dict:
+    """Everything `matcha eval match` prints: per split, system -> direction -> group -> figures. ``collection``: a
+    folder (``eval.match_sets.read_match_set``) or the documents read (``read_labelled_csv``: CVs alone, CV->CV
+    only); ``store``: a folder to keep the scratch store in (and reuse, for the same collection and code), else a
+    temporary one; ``notes``: what reading the collection said, printed first."""
     started = time.perf_counter()
+    if isinstance(collection, (str, Path)):
+        collection = read_match_set(Path(collection))
+    notes = list(notes or [])
     with (contextlib.nullcontext(str(store)) if store else
           tempfile.TemporaryDirectory(prefix="matcha-eval-match-")) as scratch:
         Path(scratch).mkdir(parents=True, exist_ok=True)
-        run = MatchRun(folder, Path(scratch), progress)
+        run = MatchRun(collection, Path(scratch), progress)
         queries = {s: [c for c in run.cvs if c.split == s] for s in ("tune", "report")}
         baselines = run.baselines()
-        notes = [f"{len(run.cvs)} CVs and {len(run.ads)} ads over {len(set(run.field.values()))} fields, loaded "
+        notes += [f"{len(run.cvs)} CVs and {len(run.ads)} ads over {len(set(run.field.values()))} fields, loaded "
                  f"in {run.load_seconds:.0f} s; queries: {len(queries['tune'])} tune, {len(queries['report'])} "
                  "report; pool: the whole collection"]
         systems: dict[str, RankingWeights] = {"matcha": run.shipped}

@@ -441,7 +441,13 @@ def eval_occupations(melo: list[Path] = typer.Option(..., "--melo", help="A MELO
 
 
 @eval_app.command("match")
-def eval_match(folder: Path = typer.Option(..., "--set", help="A labelled collection: cvs/*.json and ads/*.json."),
+def eval_match(folder: Optional[Path] = typer.Option(None, "--set",
+                                                     help="A labelled collection: cvs/*.json and ads/*.json."),
+               csv_file: Optional[Path] = typer.Option(None, "--csv", help="Or a labelled CSV of CVs alone, one row "
+                                                       "each (a public resume set, read where it lies): CV->CV only."),
+               text_column: str = typer.Option("Resume", "--text-column", help="The CSV's column with the CV text."),
+               label_column: str = typer.Option("Category", "--label-column",
+                                                help="The CSV's column with the label (field, category)."),
                split: Optional[str] = typer.Option(None, "--split", help="Print only this split: tune | report "
                                                    "(weights are tuned on tune either way)."),
                no_tune: bool = typer.Option(False, "--no-tune", help="Only the shipped weights (no tuning)."),
@@ -450,17 +456,25 @@ def eval_match(folder: Path = typer.Option(..., "--set", help="A labelled collec
                as_json: bool = typer.Option(False, "--json"),
                report: Optional[Path] = typer.Option(None, "--report", help="Write an HTML report here.")) -> None:
     """Same-field precision@5 and MRR of matching, CV->CV and CV->ad, beside TF-IDF, BM25 and whole-text
-    embedding baselines; weights tuned on the tune split, figures for both splits."""
+    embedding baselines; weights tuned on the tune split, figures for both splits. A labelled CSV (--csv) has CVs
+    alone: CV->CV, its split drawn from a hash of each CV's text."""
     from eval.match_eval import run_match_eval, write_match_report
-    from eval.match_sets import MatchSetError
+    from eval.match_sets import MatchSetError, read_labelled_csv
     from models.encoders import ModelNotFound
     from taxonomy.store import TaxonomyNotBuilt
 
     if split not in (None, "tune", "report"):
         fail("--split is tune or report")
+    if (folder is None) == (csv_file is None):
+        fail("give one collection: --set FOLDER or --csv FILE")
     try:
-        result = run_match_eval(folder, [split] if split else ["tune", "report"], tune=not no_tune,
-                                progress=True, store=store)
+        notes: list[str] = []
+        collection = folder
+        if csv_file:
+            cvs, notes = read_labelled_csv(csv_file, text_column, label_column)
+            collection = (cvs, [])
+        result = run_match_eval(collection, [split] if split else ["tune", "report"], tune=not no_tune,
+                                progress=True, store=store, notes=notes)
     except (MatchSetError, TaxonomyNotBuilt, ModelNotFound) as exc:
         fail(str(exc))
     if report:
