@@ -154,7 +154,7 @@ def test_eval_match_cli_with_a_labelled_csv_says_what_is_wrong(tmp_path):
         assert b"Traceback" not in result.stderr
 
 
-def test_eval_match_runs_on_a_labelled_csv_cv_to_cv_only(tmp_path, resources):
+def test_eval_match_runs_on_a_labelled_csv_cv_to_cv_only(tmp_path):
     welder_en_2 = ("Welder. MIG/MAG and TIG welding of stainless steel pipes; I read welding drawings and follow "
                    "WPS. Certified EN ISO 9606-1.")
     nurse_en_2 = "Nurse on a medical ward: medication administration, wound care, patient records, IV lines."
