@@ -26,11 +26,11 @@ import numpy as np
 from core.ranking_weights import RankingWeights
 from eval.match_sets import (TOP, SetDoc, bm25_similarity, embedding_similarity, read_match_set, tfidf_similarity,
                              top_ids)
-
-Collection = tuple[list[SetDoc], list[SetDoc]]  # (CVs, ads); no ads: CV->CV only
 from eval.metrics import precision_at, reciprocal_rank
 
 log = logging.getLogger(__name__)
+
+Collection = tuple[list[SetDoc], list[SetDoc]]  # (CVs, ads); no ads: CV->CV only
 
 DIRECTIONS = ("cv_cv", "cv_ad")
 Rankings = dict[str, dict[str, list[str]]]  # direction -> query id -> ranked ids

@@ -76,7 +76,8 @@ _CSV_FIELD_LIMIT = 10_000_000
 
 
 def _csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a CSV file (UTF-8, with or without a byte-order mark; the dialect sniffed)."""
+    """Header and rows of a CSV file (UTF-8, with or without a byte-order mark; the delimiter, comma, semicolon or
+    tab, the one the header line has most of)."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -115,7 +116,7 @@ def read_labelled_csv(path: Path, text_column: str = "Resume",
     text_at, label_at = header.index(text_column), header.index(label_column)
     docs, seen, left_out = [], {}, {"without text or label": 0, "repeating an earlier row": 0}
     conflicting = 0
-    for number, row in enumerate(rows, start=2):  # line 1 is the header
+    for number, row in enumerate(rows, start=2):  # record 1 is the header
         text = row[text_at].strip() if text_at < len(row) else ""
         label = row[label_at].strip() if label_at < len(row) else ""
         if not text or not label:
