@@ -167,15 +167,22 @@ class CompetenceExtractor:
         """Languages are facts with a level (``profile.languages``), not competences: a language skill of the
         taxonomy stays off the skills where the language is among the facts, or where it was linked by similarity
         (*Swedish* from "Syrian / Swedish", *write Swedish* from "Swedish standards"). A language named that the
-        facts do not list ("Marathi") stays, so that nothing the CV states is lost."""
+        facts do not list ("Marathi") stays, so that nothing the CV states is lost. A language course the person
+        took, read as their level ("SFI och Svenska som andraspråk, nivå 3" under education), is their schooling:
+        nothing linked by similarity inside it alone is a skill (not *teach languages*)."""
         stated = {spoken.language for spoken in languages}
+        courses = [(e.start, e.end) for spoken in languages for e in spoken.evidence if e.section == "education"]
 
         def fact(match: ConceptMatch) -> bool:
             concept = self.r.taxonomy.get(match.uri)
             return concept is not None and concept.is_language and (
                 match.method == "embedding" or language_code(concept.label("en")) in stated)
 
-        return [match for match in skills if not fact(match)]
+        def in_a_course(match: ConceptMatch) -> bool:
+            return match.method == "embedding" and all(
+                any(s <= e.start and e.end <= end for s, end in courses) for e in match.evidence)
+
+        return [match for match in skills if not fact(match) and not in_a_course(match)]
 
     @staticmethod
     def _titles(candidates: list[Candidate], vectors, reader: Reader) -> dict[int, ConceptHit]:

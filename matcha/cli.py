@@ -494,6 +494,45 @@ def eval_match(folder: Optional[Path] = typer.Option(None, "--set",
                            "tuned_weights": result["tuned_weights"]}))
 
 
+@eval_app.command("spread")
+def eval_spread(csv_file: Path = typer.Option(..., "--csv", help="A labelled CSV of CVs, one row each (a public "
+                                              "resume set, read where it lies)."),
+                text_column: str = typer.Option("Resume", "--text-column", help="The column with the CV text."),
+                label_column: str = typer.Option("Category", "--label-column",
+                                                 help="The column with the label (field, category)."),
+                top: int = typer.Option(30, "--top", min=1, help="Concepts printed (the JSON has them all)."),
+                as_json: bool = typer.Option(False, "--json")) -> None:
+    """How widely each concept is found in the CVs' profiles (read as the service reads an uploaded CV): a
+    concept in most CVs whatever their field is more often a word read in the wrong sense than a shared
+    competence. Needs no gold lists."""
+    from tqdm import tqdm
+
+    from eval.concept_spread import concept_spread
+    from eval.match_sets import MatchSetError, read_labelled_csv
+    from extractor.anonymise import mask_personal_details
+
+    try:
+        cvs, notes = read_labelled_csv(csv_file, text_column, label_column)
+    except MatchSetError as exc:
+        fail(str(exc))
+    extractor = _extractor()
+    profiles = [(cv.field, extractor.extract_text(mask_personal_details(cv.text).text, "cv").skills)
+                for cv in tqdm(cvs, desc="CVs", unit="cv")]
+    spread = concept_spread(profiles)
+    spread["notes"] = notes
+    if as_json:
+        typer.echo(json.dumps(spread, ensure_ascii=False, indent=2))
+        return
+    for note in notes:
+        typer.echo(note, err=True)
+    typer.echo(f"{spread['cvs']} CVs, {spread['fields']} fields, {spread['skills_per_cv']} skills per CV, "
+               f"{spread['concepts']} concepts, {spread['in_half_of_cvs_or_more']} in half of the CVs or more")
+    typer.echo("CVs\tshare\tfields\tconcept\tfound by")
+    for c in spread["concept_list"][:top]:
+        found_by = "; ".join(f"{text} ({n})" for text, n in c["evidence"])
+        typer.echo(f"{c['cvs']}\t{c['cv_share']:.2f}\t{c['fields']}/{spread['fields']}\t{c['label']}\t{found_by}")
+
+
 from matcha.cli_matching import register  # noqa: E402 - the matching commands
 from matcha.cli_programmes import register as register_programmes  # noqa: E402 - programmes and mentors
 

@@ -169,6 +169,22 @@ def test_languages_are_facts_with_a_level_not_skills(extractor, resources):
     assert not [s.label for s in profile.skills if resources.taxonomy.get(s.uri).is_language]
 
 
+def test_a_language_course_taken_is_schooling_not_teaching(extractor):
+    # Found with `matcha eval spread` on the matching set's 200 CVs: *teach languages* in 23 CVs of 15 fields, from
+    # the person's own Swedish course, which the language facts read as their level.
+    course = ("Utbildning\n2023  SFI och Svenska som andraspråk, nivå 3, Komvux Örebro\n2010  Fysioterapeut, "
+              "Karolinska institutet\n\nErfarenhet\n2015 – 2019  Fysioterapeut, Ängsgården\n"
+              "- Rehabilitering efter stroke\n")
+    draft = extractor.draft(course, "cv")
+    assert ("sv", "B1") in {(spoken.language, spoken.cefr) for spoken in draft.languages}
+    assert "teach languages" not in {m.label for m in draft.candidates}
+    assert "provide stroke rehabilitation services" in {m.label for m in draft.candidates}
+    # A teacher of the same course teaches it: in the experience section the link stays.
+    teacher = ("Erfarenhet\n2015 – 2020  Lärare i svenska som andraspråk, Komvux Örebro\n"
+               "- Undervisade vuxna i svenska som andraspråk\n\nSpråk\nSvenska, arabiska\n")
+    assert "teach languages" in {s.label for s in extractor.extract_text(teacher, "cv").skills}
+
+
 def test_word_spread_counts_concepts_that_share_the_words(resources):
     spread = WordSpread(resources.phrases)
     # A word in the labels of hundreds of concepts is ambiguous; a programming language's name is not.
