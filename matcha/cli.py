@@ -460,6 +460,7 @@ def eval_match(folder: Optional[Path] = typer.Option(None, "--set",
     alone: CV->CV, its split drawn from a hash of each CV's text."""
     from eval.match_eval import run_match_eval, write_match_report
     from eval.match_sets import MatchSetError, read_labelled_csv
+    from extractor.errors import InputError
     from models.encoders import ModelNotFound
     from taxonomy.store import TaxonomyNotBuilt
 
@@ -477,6 +478,8 @@ def eval_match(folder: Optional[Path] = typer.Option(None, "--set",
                                 progress=True, store=store, notes=notes)
     except (MatchSetError, TaxonomyNotBuilt, ModelNotFound) as exc:
         fail(str(exc))
+    except InputError as exc:  # a document the service refuses (a text beyond the limits)
+        fail(f"a document of the collection cannot be read: {exc}")
     if report:
         write_match_report(report, result)
         typer.echo(f"report written to {report}", err=True)
@@ -511,13 +514,23 @@ def eval_spread(csv_file: Path = typer.Option(..., "--csv", help="A labelled CSV
     from eval.match_sets import MatchSetError, read_labelled_csv
     from extractor.anonymise import mask_personal_details
 
+    from extractor.errors import InputError
+    from models.encoders import ModelNotFound
+    from taxonomy.store import TaxonomyNotBuilt
+
     try:
         cvs, notes = read_labelled_csv(csv_file, text_column, label_column)
-    except MatchSetError as exc:
+        extractor = _extractor()
+    except (MatchSetError, TaxonomyNotBuilt, ModelNotFound) as exc:
         fail(str(exc))
-    extractor = _extractor()
-    profiles = [(cv.field, extractor.extract_text(mask_personal_details(cv.text).text, "cv").skills)
-                for cv in tqdm(cvs, desc="CVs", unit="cv")]
+    profiles, unread = [], []
+    for cv in tqdm(cvs, desc="CVs", unit="cv"):
+        try:
+            profiles.append((cv.field, extractor.extract_text(mask_personal_details(cv.text).text, "cv").skills))
+        except InputError as exc:  # a CV the service would refuse (too long): counted, not read
+            unread.append(str(exc))
+    if unread:
+        notes.append(f"{len(unread)} CVs not read, as the service would refuse them: {unread[0]}")
     spread = concept_spread(profiles)
     spread["notes"] = notes
     if as_json:

@@ -37,7 +37,8 @@ def test_eval_spread_reads_a_labelled_csv_and_lists_the_widest_concepts(tmp_path
     rows = [("Java Developer", "Experience\n2019-2024 Developer\nBuilt REST APIs in Java and wrote SQL queries."),
             ("Java Developer", "Experience\nJava developer: Spring Boot services in Java, SQL databases."),
             ("Data Analyst", "Experience\nAnalysed sales data with SQL and Python; dashboards in Power BI."),
-            ("Data Analyst", "Experience\nWrote SQL reports and Python scripts for the finance team.")]
+            ("Data Analyst", "Experience\nWrote SQL reports and Python scripts for the finance team."),
+            ("Data Analyst", "SQL " * 60_000)]  # beyond what the service reads: counted, not read
     path = tmp_path / "resumes.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows([("Category", "Resume"), *rows])
@@ -45,8 +46,10 @@ def test_eval_spread_reads_a_labelled_csv_and_lists_the_widest_concepts(tmp_path
                          capture_output=True, cwd=ROOT, timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]
     spread = json.loads(run.stdout)
-    assert (spread["cvs"], spread["fields"]) == (4, 2) and spread["notes"] == ["resumes.csv: 4 CVs over 2 labels "
-                                                                               "from 4 rows"]
+    assert (spread["cvs"], spread["fields"]) == (4, 2)
+    assert spread["notes"][0] == "resumes.csv: 5 CVs over 2 labels from 5 rows"
+    assert spread["notes"][1] == ("1 CVs not read, as the service would refuse them: the text has 239999 "
+                                  "characters; the limit is 200000")  # the text stripped of its last space
     by_label = {c["label"]: c for c in spread["concept_list"]}
     assert by_label["SQL"]["cvs"] == 4 and by_label["SQL"]["field_share"] == 1.0  # named in every CV
     assert spread["concept_list"][0]["label"] == "SQL"

@@ -146,8 +146,10 @@ def test_a_labelled_csv_that_cannot_be_read_says_why(tmp_path, content, message)
 
 def test_eval_match_cli_with_a_labelled_csv_says_what_is_wrong(tmp_path):
     path = _write_csv(tmp_path / "resumes.csv", [("HR", "payroll")], header=("Category", "Text"))
+    too_long = _write_csv(tmp_path / "long.csv", [("HR", "payroll and recruitment"), ("Dev", "Java " * 50_000)])
     for args, message in ((["--csv", str(path)], b"no column 'Resume'"), ([], b"--set FOLDER or --csv FILE"),
-                          (["--csv", str(path), "--set", str(tmp_path)], b"--set FOLDER or --csv FILE")):
+                          (["--csv", str(path), "--set", str(tmp_path)], b"--set FOLDER or --csv FILE"),
+                          (["--csv", str(too_long), "--no-tune"], b"cannot be read: the text has 249999 characters")):
         result = subprocess.run([sys.executable, "-m", "matcha.cli", "eval", "match", *args],
                                 capture_output=True, cwd=ROOT, timeout=300)
         assert result.returncode != 0 and message in result.stderr, result.stderr
