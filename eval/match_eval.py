@@ -127,8 +127,8 @@ class MatchRun:
         masked_cv = [self.masked[i] for i in cv_ids]
         masked_ad = [self.masked_ads[i] for i in ad_ids]
         # Each direction's targets: ids, raw and masked texts (CV->ad only where the collection has ads).
-        targets = {d: {"cv_cv": (cv_ids, raw_cv, masked_cv), "cv_ad": (ad_ids, raw_ad, masked_ad)}[d]
-                   for d in self.directions}
+        every = {"cv_cv": (cv_ids, raw_cv, masked_cv), "cv_ad": (ad_ids, raw_ad, masked_ad)}
+        targets = {d: every[d] for d in self.directions}
         corpus_raw, corpus_masked = raw_cv + raw_ad, masked_cv + masked_ad
         similarity: dict[str, dict[str, np.ndarray]] = {
             "tfidf (raw)": {d: tfidf_similarity(raw_cv, raw, corpus_raw) for d, (_, raw, _) in targets.items()},
@@ -151,8 +151,8 @@ class MatchRun:
             def stacked(texts: list[str]) -> np.ndarray:
                 return np.array([vectors[hashlib.sha1(t.encode()).hexdigest()] for t in texts], np.float32)
 
-            similarity[name] = {d: embedding_similarity(stacked(raw_cv), stacked(raw))
-                                for d, (_, raw, _) in targets.items()}
+            cv_vectors = stacked(raw_cv)
+            similarity[name] = {d: embedding_similarity(cv_vectors, stacked(raw)) for d, (_, raw, _) in targets.items()}
         return {name: {d: dict(zip(cv_ids, top_ids(sim, targets[d][0], cv_ids))) for d, sim in by_direction.items()}
                 for name, by_direction in similarity.items()}
 
@@ -202,8 +202,8 @@ class MatchRun:
 def _results_for_report(splits: dict) -> dict[str, dict[str, dict[str, float]]]:
     results = {}
     for split, by_system in splits.items():
-        for direction in next(iter(by_system.values())):
-            groups = next(iter(by_system.values()))[direction]
+        first = next(iter(by_system.values()))
+        for direction, groups in first.items():
             for group in groups:
                 results[f"{split} · {direction.replace('_', '→')} · {group}"] = {
                     system: {m: v for m, v in figures[direction][group].items() if m != "n"}
