@@ -133,18 +133,26 @@ def score_cvs(cvs: list[LabelledCv], extract: Callable[[str], CompetenceProfile]
     """Micro-averaged precision, recall and F1 per half and overall, and each CV's misses and extras. Where the
     set has judgements: judged precision (a found concept is right when it is in the gold list or every judge said
     the CV shows it) and how many found concepts no judge saw (counted as wrong). Recall and judged precision come
-    with a 95 % interval over the CVs drawn (``eval.intervals``: ``recall_ci95``, ``judged_precision_ci95``)."""
-    per_cv = []
+    with a 95 % interval over the CVs drawn (``eval.intervals``: ``recall_ci95``, ``judged_precision_ci95``).
+    ``figures`` and ``cvs`` score the profile people see (``skills``); ``matching_figures`` and ``matching_cvs``
+    the concepts matching ranks on (``skills`` and ``possible_skills``)."""
+    shown, matching = [], []
     for cv in cvs:
         profile = extract(cv.served_text)
-        found = {s.uri: s.label for s in profile.skills}
-        tp, n_found, n_gold = set_scores(set(found), cv.gold)
-        per_cv.append({"id": cv.id, "half": half_of(cv), "tp": tp, "found": n_found, "gold": n_gold,
-                       "judged_right": len(set(found) & cv.supported), "supported": len(cv.supported),
-                       "unjudged": len(set(found) - cv.gold - set(cv.judged)), "judged": bool(cv.judged),
-                       "missed": sorted(cv.labels[u] for u in cv.gold - set(found)),
-                       "extra": sorted(label for u, label in found.items() if u not in cv.supported)})
-    return {"figures": summarise(per_cv), "cvs": per_cv}
+        shown.append(_scored_cv(cv, {s.uri: s.label for s in profile.skills}))
+        matching.append(_scored_cv(cv, {s.uri: s.label for s in (*profile.skills, *profile.possible_skills)}))
+    return {"figures": summarise(shown), "cvs": shown,
+            "matching_figures": summarise(matching), "matching_cvs": matching}
+
+
+def _scored_cv(cv: LabelledCv, found: dict[str, str]) -> dict:
+    """One CV's row of ``score_cvs`` for the concepts ``found`` (uri -> label)."""
+    tp, n_found, n_gold = set_scores(set(found), cv.gold)
+    return {"id": cv.id, "half": half_of(cv), "tp": tp, "found": n_found, "gold": n_gold,
+            "judged_right": len(set(found) & cv.supported), "supported": len(cv.supported),
+            "unjudged": len(set(found) - cv.gold - set(cv.judged)), "judged": bool(cv.judged),
+            "missed": sorted(cv.labels[u] for u in cv.gold - set(found)),
+            "extra": sorted(label for u, label in found.items() if u not in cv.supported)}
 
 
 def summarise(per_cv: list[dict]) -> dict[str, dict]:

@@ -1,7 +1,8 @@
 """Two keep models compared on the same CVs: which keeps the better profiles, and is the difference real?
 
 Each CV is read once (``CompetenceExtractor.draft``, as the service reads it: a CV as a CV, an ad as an ad) and each
-model keeps what it keeps of the same candidates, at its own thresholds for the kind of text. Judged precision and
+model keeps what it keeps of the same candidates, at its own thresholds for the kind of text, and shows what it
+shows of them (``KeepModel.shows``: the profile people see, which ``matcha eval cvs`` scores). Judged precision and
 gold recall are counted as ``matcha eval cvs`` counts them (a kept candidate no judge saw is wrong), per CV, and the
 difference between the models comes with a paired interval over the CVs (``eval.intervals.paired_difference``):
 a set of twenty CVs cannot tell two models apart by 0.01 on separate intervals (about ±0.04 each), but most of what
@@ -23,6 +24,11 @@ class Candidate:
     kind: str
     right: bool  # in the gold list, or every judge said the CV shows it
     gold: bool
+    tier: str = ""  # ``Fit.tier``: the kind of CV whose shown profile has thresholds of its own ("" for none)
+
+    def shown(self, model: KeepModel) -> bool:
+        """Whether ``model`` keeps it in the profile people see."""
+        return model.keeps(self.values, self.kind, self.tier) and model.shows(self.values, self.tier)
 
 
 def candidates(cvs: list[LabelledCv], draft) -> list[list[Candidate]]:
@@ -31,14 +37,15 @@ def candidates(cvs: list[LabelledCv], draft) -> list[list[Candidate]]:
     found = []
     for cv in cvs:
         result = draft(cv.served_text)
-        found.append([Candidate(fit.features(), fit.kind, match.uri in cv.supported, match.uri in cv.gold)
+        found.append([Candidate(fit.features(), fit.kind, match.uri in cv.supported, match.uri in cv.gold, fit.tier)
                       for match, fit in zip(result.candidates, result.fits) if not fit.rests_on_a_shared_word])
     return found
 
 
 def counts(found: list[list[Candidate]], cvs: list[LabelledCv], model: KeepModel) -> dict[str, list[int]]:
-    """Per CV: kept candidates judged right, kept, kept in the gold list, and the gold list's length."""
-    kept = [[c for c in of_cv if model.accepts(c.values, kind=c.kind)] for of_cv in found]
+    """Per CV: candidates in the profile people see judged right, in it, in it and in the gold list, and the gold
+    list's length."""
+    kept = [[c for c in of_cv if c.shown(model)] for of_cv in found]
     return {"right": [sum(c.right for c in k) for k in kept], "found": [len(k) for k in kept],
             "tp": [sum(c.gold for c in k) for k in kept], "gold": [len(cv.gold) for cv in cvs]}
 

@@ -130,16 +130,17 @@ def _cv_set_results(folders: list[Path], extractor, pooled: bool = False) -> tup
     """Each set's figures per half (and, ``pooled``, those of all the sets' CVs as one set), and notes per CV."""
     from eval.cv_sets import document_kind, judging_audit, read_cv_set, score_cvs, summarise
 
-    results, notes, every_cv = {}, [], []
+    results, notes, every_cv, every_matching = {}, [], [], []
     for folder in folders:
         cvs = read_cv_set(folder)
         started = time.perf_counter()
         document = document_kind(cvs)
         scored = score_cvs(cvs, lambda text: extractor.extract_text(text, document))
         every_cv += scored["cvs"]
+        every_matching += scored["matching_cvs"]
         notes.append(f"{Path(folder).name}: {len(cvs)} CVs in {time.perf_counter() - started:.1f} s")
         for half, figures in scored["figures"].items():
-            results[f"{Path(folder).name} ({half})"] = {"matcha": figures}
+            results[f"{Path(folder).name} ({half})"] = _tiers(figures, scored["matching_figures"][half])
         if any(cv.judged for cv in cvs):  # the judges' own figures: how far judged precision can be trusted
             results[f"{Path(folder).name} (judging)"] = {"judges": judging_audit(cvs)}
         for cv in scored["cvs"]:
@@ -147,9 +148,16 @@ def _cv_set_results(folders: list[Path], extractor, pooled: bool = False) -> tup
                          f"({cv['unjudged']} unjudged); missed {'; '.join(cv['missed']) or '-'}; wrong or unjudged "
                          f"{'; '.join(cv['extra']) or '-'}")
     if pooled:
+        matching = summarise(every_matching)
         for half, figures in summarise(every_cv).items():
-            results[f"pooled ({half})"] = {"matcha": figures}
+            results[f"pooled ({half})"] = _tiers(figures, matching[half])
     return results, notes
+
+
+def _tiers(shown: dict, matching: dict) -> dict[str, dict]:
+    """A row of profile figures: the profile people see ("matcha") and, where it differs, the concepts matching
+    ranks on (with the CVs' possible skills)."""
+    return {"matcha": shown} if matching == shown else {"matcha": shown, "matcha (matching concepts)": matching}
 
 
 def run_cv_sets(folders: list[Path], make_extractor: Callable, report: Path | None, as_json: bool,

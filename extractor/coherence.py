@@ -107,6 +107,14 @@ class Fit:
         return "cv_sv" if self.document == "cv" and self.language == "sv" else ""
 
     @property
+    def tier(self) -> str:
+        """The kind of CV whose profile people see has a threshold of its own (``KeepModel.shown``): "cv_sv" (a
+        longer Swedish CV), "cv" (a longer CV in another language) or "" (an ad, a short text: one tier)."""
+        if self.document != "cv" or self.kind == "short":
+            return ""
+        return self.kind or "cv"
+
+    @property
     def support(self) -> float:
         """How well the concept fits its sentence and the rest of the document: the mean of its sentence fit
         and its closeness to the document's specific concepts (the sentence fit alone where there are none)."""
@@ -233,7 +241,11 @@ class SenseCheck:
 
     def keeps(self, fit: Fit) -> bool:
         """Whether a candidate stays: not a link resting on a shared word, and accepted by the keep model."""
-        return not fit.rests_on_a_shared_word and self.model.accepts(fit.features(), self.threshold, fit.kind)
+        return not fit.rests_on_a_shared_word and self.model.keeps(fit.features(), fit.kind, fit.tier, self.threshold)
+
+    def shows(self, fit: Fit) -> bool:
+        """Whether a kept candidate is in the profile people see; one kept below it is a possible skill."""
+        return self.model.shows(fit.features(), fit.tier)
 
     def fits(self, text: str, language: str, matches: list[ConceptMatch], encoder: Encoder, index: LabelIndex,
              known: dict[str, np.ndarray], document: str = "text") -> list[Fit]:

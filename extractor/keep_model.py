@@ -9,6 +9,13 @@ reader of the CV would list the concept, and ``SenseCheck`` keeps a concept at `
 (``Fit.kind``, ``eval.keep_thresholds``); a link that rests on a word the
 taxonomy lacks never (``Fit.rests_on_a_shared_word``).
 
+What a CV's profile keeps is what matching ranks on. Of it, the profile people see (``CompetenceProfile.skills``)
+holds the concepts the model is surer of: those at the CV's ``shown`` threshold for their way of being found (a
+link by similarity, or a label in the text) and kind of CV (``Fit.tier``: "cv", "cv_sv"); the rest are the
+profile's possible skills, shown apart and marked where they explain a match (``eval.shown_thresholds`` chooses
+those thresholds). A shown threshold below the keep threshold keeps from there (``KeepModel.keeps``). Ads and
+short texts have one tier.
+
 The weights are learned, not set by hand: ``eval.keep_training`` fits them on the tuning halves of the labelled CV
 sets (``eval/data/en_cvs``, ``sv_cvs``, ids 01-10), whose every candidate concept is labelled right (in the gold
 list, or both blind judges said the CV shows it) or wrong (``eval.judging``); the threshold is the lowest at which
@@ -39,6 +46,9 @@ class KeepModel:
     # Thresholds for kinds of text, each chosen on texts of its kind (``eval.keep_thresholds``): "short" for a line or
     # two, "cv_sv" for a longer Swedish CV (``extractor.coherence.Fit.kind``); a kind without one uses ``threshold``.
     thresholds: dict[str, float] = field(default_factory=dict)
+    # Thresholds of the profile people see, per kind of CV and way of being found ("cv:linked", "cv:label",
+    # "cv_sv:linked", "cv_sv:label"); a CV's candidate kept below its one is a possible skill. None: one tier.
+    shown: dict[str, float] = field(default_factory=dict)
 
     def probability(self, values: dict[str, float]) -> float:
         z = self.intercept + sum(weight * values[name] for name, weight in self.weights.items())
@@ -52,9 +62,26 @@ class KeepModel:
         """Whether the probability reaches ``threshold`` (default: the model's own for that kind of text)."""
         return self.probability(values) >= (self.threshold_for(kind) if threshold is None else threshold)
 
+    def keeps(self, values: dict[str, float], kind: str = "", tier: str = "", threshold: float | None = None) -> bool:
+        """Whether a candidate is kept (for matching): at the threshold of its kind of text (or ``threshold``), or
+        at its shown threshold where that is lower (a label match of a CV shown from 0.67 is kept from 0.67)."""
+        limit = self.threshold_for(kind) if threshold is None else threshold
+        shown = self.shown_threshold(tier, bool(values["linked"]))
+        return self.probability(values) >= (limit if shown is None else min(limit, shown))
+
+    def shown_threshold(self, tier: str, linked: bool) -> float | None:
+        """The threshold of the shown profile for a kind of CV (``Fit.tier``) and a link (or a label match); None
+        where the text has one tier."""
+        return self.shown.get(shown_key(tier, linked)) if tier else None
+
+    def shows(self, values: dict[str, float], tier: str) -> bool:
+        """Whether a kept candidate is in the profile people see (not a possible skill)."""
+        threshold = self.shown_threshold(tier, bool(values["linked"]))
+        return threshold is None or self.probability(values) >= threshold
+
     def to_json(self) -> str:
         return json.dumps({"features": list(self.weights), "weights": self.weights, "intercept": self.intercept,
-                           "threshold": self.threshold, "thresholds": self.thresholds,
+                           "threshold": self.threshold, "thresholds": self.thresholds, "shown": self.shown,
                            "trained_on": self.trained_on}, indent=1)
 
     @classmethod
@@ -65,7 +92,13 @@ class KeepModel:
             raise ValueError(f"keep model lacks weights for {sorted(missing)}: rebuild it (matcha eval train-keep)")
         return cls({name: float(data["weights"][name]) for name in FEATURES}, float(data["intercept"]),
                    float(data["threshold"]), data.get("trained_on", {}),
-                   {kind: float(value) for kind, value in data.get("thresholds", {}).items()})
+                   {kind: float(value) for kind, value in data.get("thresholds", {}).items()},
+                   {key: float(value) for key, value in data.get("shown", {}).items()})
+
+
+def shown_key(tier: str, linked: bool) -> str:
+    """The key of a shown threshold: "cv:linked", "cv_sv:label", ..."""
+    return f"{tier}:{'linked' if linked else 'label'}"
 
 
 @lru_cache(maxsize=4)

@@ -1,4 +1,7 @@
-"""The competence profile: what extraction returns and what crosses the API. Every claim keeps its evidence."""
+"""The competence profile: what extraction returns and what crosses the API. Every claim keeps its evidence.
+
+A CV's skills come in two tiers (``extractor.keep_model``): ``skills``, the profile people see, and
+``possible_skills``, less certain; matching ranks on both (``index.cards``)."""
 
 from __future__ import annotations
 
@@ -46,7 +49,10 @@ class CompetenceProfile(BaseModel):
     language: str
     language_confidence: float
     text: str
-    skills: list[ConceptMatch] = Field(default_factory=list)
+    skills: list[ConceptMatch] = Field(default_factory=list, description="The skills the text shows.")
+    possible_skills: list[ConceptMatch] = Field(
+        default_factory=list, description="A CV's less certain skills: matching ranks on them too, and a match they "
+        "explain says so; check them with the participant. An ad or a short text has none.")
     occupations: list[ConceptMatch] = Field(default_factory=list)
     languages: list[LanguageSkill] = Field(default_factory=list)
     education: Education | None = None

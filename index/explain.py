@@ -22,6 +22,8 @@ class MatchedSkill(BaseModel):
     cv_skill: str | None = Field(None, description="Label of the CV's skill (or occupation) that covers it.")
     cv_evidence: list[Evidence] = Field(default_factory=list)
     ad_evidence: list[Evidence] = Field(default_factory=list)
+    possible: bool = Field(False, description="The CV's skill that covers it is one of the CV's possible skills "
+                                              "(less certain: check it with the participant).")
 
 
 class MissingSkill(BaseModel):
@@ -60,7 +62,9 @@ class Candidate(BaseModel):
 
 def explain(scored: Scored, ad: CompetenceProfile, cv: CompetenceProfile, taxonomy: Taxonomy) -> Explanation:
     ad_evidence = {s.uri: s.evidence for s in ad.skills}
-    cv_evidence = {c.uri: c.evidence for c in (*cv.skills, *cv.occupations)}  # "related" may be via occupation
+    # "related" may be via an occupation
+    cv_evidence = {c.uri: c.evidence for c in (*cv.skills, *cv.possible_skills, *cv.occupations)}
+    possible = {s.uri for s in cv.possible_skills}
     matched, missing = [], []
     for covered in scored.coverage:
         concept = taxonomy.get(covered.uri)
@@ -74,7 +78,8 @@ def explain(scored: Scored, ad: CompetenceProfile, cv: CompetenceProfile, taxono
         matched.append(MatchedSkill(uri=covered.uri, label=label, label_sv=label_sv, essential=covered.essential,
                                     relation=covered.relation, cv_skill=via.label("en") if via else None,
                                     cv_evidence=cv_evidence.get(covered.via or "", []),
-                                    ad_evidence=ad_evidence.get(covered.uri, [])))
+                                    ad_evidence=ad_evidence.get(covered.uri, []),
+                                    possible=covered.via in possible))
     matched.sort(key=lambda m: (not m.essential, m.relation != "exact"))
     missing.sort(key=lambda m: not m.essential)
     return Explanation(matched_skills=matched, missing_skills=missing, score_parts=scored.parts,

@@ -150,7 +150,8 @@ def extract(file: str = typer.Argument(..., help="A .pdf, .docx, .txt or .md fil
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     typer.echo(f"language: {profile.language}")
-    for title, items in (("skills", profile.skills), ("occupations", profile.occupations)):
+    for title, items in (("skills", profile.skills), ("possible skills (less certain; matching counts them)",
+                                                      profile.possible_skills), ("occupations", profile.occupations)):
         typer.echo(f"{title}:")
         for item in items:
             ev = item.evidence[0]
@@ -381,6 +382,60 @@ def eval_keep_thresholds(folder: list[Path] = typer.Option(..., "--set", help="A
         typer.echo(f"{'*' if row['threshold'] == model.thresholds.get('cv_sv') else ' '} {row['threshold']:.2f}  "
                    f"Swedish CVs: P {row['judged_precision']:.3f} R {row['recall']:.3f} kept {row['kept']}")
     typer.echo(f"thresholds {model.thresholds} written to {target}", err=True)
+
+
+@eval_app.command("shown-thresholds")
+def eval_shown_thresholds(tier: str = typer.Option(..., "--tier", help="The kind of CV: \"cv\" (not Swedish) or "
+                                                  "\"cv_sv\" (Swedish)."),
+                          training: Path = typer.Option(..., "--training", help="The language's training set "
+                                                        "(eval/data/en_cvs_t or sv_cvs_t)."),
+                          tuning: Path = typer.Option(..., "--tuning", help="The set whose tuning half (CVs 01-10) "
+                                                      "keeps a recall floor (eval/data/en_cvs or sv_cvs)."),
+                          recall_floor: float = typer.Option(..., "--recall-floor", help="The tuning half's gold "
+                                                             "recall may not fall below this."),
+                          max_loss: float = typer.Option(..., "--max-loss", help="The training set's gold recall may "
+                                                         "fall by at most this."),
+                          target: float = typer.Option(0.88, "--target", help="The training set's judged precision "
+                                                       "asked for."),
+                          labels_from: Optional[float] = typer.Option(None, "--labels-from", help="Where the label "
+                                                                      "matches' thresholds start (default: the keep "
+                                                                      "threshold); lower keeps them from there too."),
+                          model_file: Optional[Path] = typer.Option(None, "--model", help="The keep model to set "
+                                                                    "them in (default: the shipped one)."),
+                          as_json: bool = typer.Option(False, "--json")) -> None:
+    """Choose the thresholds of the profile people see for one kind of CV, links and label matches apart
+    (``eval.shown_thresholds``): what the keep model keeps below them stays in matching as possible skills. Writes
+    them into the model file; prints the choice and its figures."""
+    from eval.cv_sets import document_kind, half_of, read_cv_set
+    from eval.keep_comparison import candidates
+    from eval.shown_thresholds import choose, with_shown_thresholds
+    from extractor.keep_model import MODEL_FILE, KeepModel
+
+    if tier not in ("cv", "cv_sv"):
+        fail("--tier is \"cv\" or \"cv_sv\"")
+    target_file = model_file or MODEL_FILE
+    model = KeepModel.from_json(target_file.read_text(encoding="utf-8"))
+    extractor = _extractor()
+
+    def read(folder: Path, tuning_half: bool) -> tuple[list, list[int]]:
+        cvs = [cv for cv in read_cv_set(folder) if not tuning_half or half_of(cv) == "tuning"]
+        document = document_kind(cvs)
+        return candidates(cvs, lambda text: extractor.draft(text, document)), [len(cv.gold) for cv in cvs]
+
+    chosen, table, before = choose(model, tier, read(training, False), read(tuning, True), recall_floor, max_loss,
+                                   target, labels_from)
+    model = with_shown_thresholds(model, tier, chosen, training.name)
+    target_file.write_text(model.to_json() + "\n", encoding="utf-8")
+    row = next(r for r in table if {f"{tier}:linked": r["linked"], f"{tier}:label": r["label"]} == chosen)
+    if as_json:
+        typer.echo(json.dumps({"chosen": chosen, "figures": row, "before": before, "table": table}))
+        return
+    typer.echo(f"before: {training.name} P {before['training']['judged_precision']:.3f} R "
+               f"{before['training']['recall']:.3f}; tuning half R {before['tuning']['recall']:.3f}")
+    typer.echo(f"chosen links {row['linked']:.2f}, label matches {row['label']:.2f}: {training.name} P "
+               f"{row['training']['judged_precision']:.3f} R {row['training']['recall']:.3f}; tuning half R "
+               f"{row['tuning']['recall']:.3f}")
+    typer.echo(f"shown thresholds {model.shown} written to {target_file}", err=True)
 
 
 @eval_app.command("compare-keep")

@@ -78,7 +78,7 @@ def test_cli_compares_the_shipped_model_with_a_stricter_one(extractor, tmp_path)
     (tmp_path / "set" / "01_dev.json").write_text(json.dumps(
         {"id": "01_dev", "field": "dev", "text": text, "skills": [{"uri": java, "label": "Java"}]}))
     shipped = load_keep_model()
-    (tmp_path / "strict.json").write_text(replace(shipped, threshold=0.999, thresholds={}).to_json())
+    (tmp_path / "strict.json").write_text(replace(shipped, threshold=0.999, thresholds={}, shown={}).to_json())
     result = _matcha("eval", "compare-keep", "--set", str(tmp_path / "set"), "--a", str(MODEL_FILE),
                      "--b", str(tmp_path / "strict.json"), "--json")
     assert result.returncode == 0, result.stderr

@@ -88,10 +88,15 @@ def test_participant_uploads_sees_matches_and_deletes(server, browser, tmp_path)
     expect(page.get_by_test_id("skills")).to_contain_text("MIG-svetsning")
     expect(page.get_by_test_id("cv-text").locator("mark.skill").first).to_be_visible()
     expect(page.get_by_test_id("cv-text")).not_to_contain_text("Ahmad")
+    # The possible skills (less certain, counted in matching) are listed apart, each as the store has it.
+    cv_id = max(row["id"] for row in service.list_cvs())
+    possible = service.get_cv(cv_id).profile.possible_skills
+    expect(page.get_by_test_id("possible-skills").locator("li")).to_have_count(len(possible))
+    for skill in possible:
+        expect(page.get_by_test_id("possible-skills")).to_contain_text(skill.label_sv or skill.label)
     page.get_by_test_id("match-title").first.click()
     expect(page.get_by_test_id("cv-text").locator("mark.hit").first).to_be_visible()
     # Consent to show contact details: off at upload, switched on from the profile, stored.
-    cv_id = max(row["id"] for row in service.list_cvs())
     assert not service.get_cv(cv_id).consent_contact
     page.get_by_test_id("profile-consent").check()
     expect(page.get_by_test_id("status")).to_have_text("Rekryterare kan nu se dina kontaktuppgifter.")

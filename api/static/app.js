@@ -11,6 +11,8 @@ const TEXT = {
     profile_title: "Din kompetensprofil",
     masked_hint: "Personuppgifter är dolda ([…]) innan något läses eller visas för arbetsgivare.",
     skills: "Kompetenser", occupations: "Yrken", cv_text: "Ditt CV (markerat)", matches_title: "Matchningar",
+    possible_skills: "Möjliga kompetenser", possible_hint: "Mindre säkra: de räknas i matchningen. Stämmer de?",
+    possible: "möjlig",
     kind: "Typ", all: "Alla", job: "Jobb", traineeship: "Praktik", delete_cv: "Radera mitt CV",
     post_title: "Publicera en annons", title: "Titel", employer: "Arbetsgivare",
     ad_text: "Annonstext (rubrikerna \"Krav:\" och \"Meriterande:\" delar upp kraven)", publish: "Publicera",
@@ -49,6 +51,8 @@ const TEXT = {
     profile_title: "Your competence profile",
     masked_hint: "Personal details are hidden ([…]) before anything is read or shown to employers.",
     skills: "Skills", occupations: "Occupations", cv_text: "Your CV (highlighted)", matches_title: "Matches",
+    possible_skills: "Possible skills", possible_hint: "Less certain: they count in matching. Are they right?",
+    possible: "possible",
     kind: "Kind", all: "All", job: "Job", traineeship: "Traineeship", delete_cv: "Delete my CV",
     post_title: "Post an ad", title: "Title", employer: "Employer",
     ad_text: "Ad text (the headings \"Requirements:\" and \"Nice to have:\" split the requirements)", publish: "Publish",
@@ -215,18 +219,23 @@ function renderProfile(cv, hits = []) {
   $("profile").hidden = false;
   $("profile-consent").checked = cv.consent_contact;
   const profile = cv.profile;
+  const possible = profile.possible_skills || [];
   $("skills").replaceChildren(...profile.skills.map((s) => el("li", {}, label(s))));
+  $("possible-skills").replaceChildren(...possible.map((s) => el("li", { class: "possible" }, label(s))));
+  $("possible-block").hidden = !possible.length;
   $("occupations").replaceChildren(...profile.occupations.map((o) => el("li", {}, label(o))));
   const spans = hits.map((e) => ({ start: e.start, end: e.end, cls: "hit" }));
   for (const s of profile.skills) for (const e of s.evidence) spans.push({ start: e.start, end: e.end, cls: "skill", title: s.label });
+  for (const s of possible) for (const e of s.evidence) spans.push({ start: e.start, end: e.end, cls: "possible", title: `${s.label} (${t("possible")})` });
   $("cv-text").replaceChildren(...highlighted(profile.text, spans));
 }
 
 function skillList(title, items, cls) {
   const list = el("ul", { class: "chips" });
   for (const item of items) {
-    const tag = item.essential ? t("essential") : t("optional");
-    list.append(el("li", { class: cls }, `${label(item)} (${tag})`));
+    const tags = [item.essential ? t("essential") : t("optional")];
+    if (item.possible) tags.push(t("possible"));
+    list.append(el("li", { class: item.possible ? `${cls} possible` : cls }, `${label(item)} (${tags.join(", ")})`));
   }
   return el("div", {}, el("strong", {}, title), list);
 }
