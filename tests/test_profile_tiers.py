@@ -142,3 +142,33 @@ def test_a_match_explained_by_a_possible_skill_says_so(resources):
     assert not by_uri[weld].possible and by_uri[forklift].possible
     assert [e.text for e in by_uri[forklift].cv_evidence] == ["Drove forklifts"]
     assert set(cv_card(cv).essential) == {weld, forklift}
+
+
+def test_cli_chooses_shown_thresholds_and_writes_them_into_the_model_file(extractor, tmp_path):
+    from extractor.keep_model import MODEL_FILE
+    from tests.test_extraction import _matcha
+
+    text = ("Experience\n2019-2024 Developer\nBuilt REST APIs in Java, wrote SQL queries and unit tests in Python.\n"
+            "Set up monitoring of the servers and wrote the team's documentation.\n")
+    found = extractor.draft(text, "cv").candidates
+    gold = [{"uri": m.uri, "label": m.label} for m in found if m.label.startswith(("Java", "SQL", "Python"))]
+    for name in ("training", "tuning"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "01_dev.json").write_text(json.dumps({"id": "01_dev", "field": "dev", "text": text,
+                                                                 "skills": gold}))
+    model = tmp_path / "model.json"
+    model.write_text(MODEL_FILE.read_text(encoding="utf-8"))
+    result = _matcha("eval", "shown-thresholds", "--tier", "cv", "--training", str(tmp_path / "training"),
+                     "--tuning", str(tmp_path / "tuning"), "--recall-floor", "0", "--max-loss", "0",
+                     "--model", str(model), "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    written = KeepModel.from_json(model.read_text(encoding="utf-8"))
+    assert set(out["chosen"]) == {"cv:linked", "cv:label"} and written.shown == {**load_keep_model().shown,
+                                                                                  **out["chosen"]}
+    assert out["figures"]["training"]["recall"] == out["before"]["training"]["recall"]  # no loss allowed
+    assert written.trained_on["shown_chosen_on"]["cv"] == "training"
+    wrong = _matcha("eval", "shown-thresholds", "--tier", "ad", "--training", str(tmp_path / "training"),
+                    "--tuning", str(tmp_path / "tuning"), "--recall-floor", "0", "--max-loss", "0",
+                    "--model", str(model))
+    assert wrong.returncode != 0 and b"--tier" in wrong.stderr
