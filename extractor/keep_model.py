@@ -63,10 +63,13 @@ class KeepModel:
         return self.probability(values) >= (self.threshold_for(kind) if threshold is None else threshold)
 
     def keeps(self, values: dict[str, float], kind: str = "", tier: str = "", threshold: float | None = None) -> bool:
-        """Whether a candidate is kept (for matching): at the threshold of its kind of text (or ``threshold``), or
-        at its shown threshold where that is lower (a label match of a CV shown from 0.67 is kept from 0.67)."""
-        limit = self.threshold_for(kind) if threshold is None else threshold
+        """Whether a candidate is kept (for matching): at the threshold of its kind of text, or at its shown
+        threshold where that is lower (a label match of a CV shown from 0.67 is kept from 0.67); at ``threshold``
+        alone where one is given (``MATCHA_KEEP_THRESHOLD``: the operator's choice holds for every candidate)."""
+        if threshold is not None:
+            return self.probability(values) >= threshold
         shown = self.shown_threshold(tier, bool(values["linked"]))
+        limit = self.threshold_for(kind)
         return self.probability(values) >= (limit if shown is None else min(limit, shown))
 
     def shown_threshold(self, tier: str, linked: bool) -> float | None:

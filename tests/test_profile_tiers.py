@@ -47,6 +47,12 @@ def test_the_tier_of_a_text_and_the_threshold_it_is_shown_at():
     assert model.shows(_fit(score=_score(0.85)).features(), "cv")
     assert model.shows(link.features(), "") and model.shows(link.features(), "cv_sv")  # no thresholds there
     assert model.shown_threshold("cv", True) == 0.8 and model.shown_threshold("", True) is None
+    # A label match shown from below the keep threshold is kept from there too, unless an operator set the keep
+    # threshold (MATCHA_KEEP_THRESHOLD): then that holds for every candidate.
+    lower = _model(**{"cv:linked": 0.8, "cv:label": 0.4})
+    weak = _fit(method="phrase", score=_score(0.45)).features()
+    assert lower.keeps(weak, tier="cv") and lower.shows(weak, "cv") and not lower.keeps(weak, tier="")
+    assert not lower.keeps(weak, tier="cv", threshold=0.5)
     again = KeepModel.from_json(model.to_json())
     assert again == model and json.loads(model.to_json())["shown"] == {"cv:linked": 0.8, "cv:label": 0.6}
     # A model file from before the tiers reads as one tier.
