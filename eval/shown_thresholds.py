@@ -36,6 +36,11 @@ def grid(start: float, top: float = TOP) -> list[float]:
     return [round(start + 0.01 * i, 2) for i in range(int(round((top - start) * 100)) + 1)]
 
 
+def _other_tiers(model: KeepModel, tier: str) -> dict[str, float]:
+    """``model``'s shown thresholds less those of ``tier``."""
+    return {key: value for key, value in model.shown.items() if not key.startswith(f"{tier}:")}
+
+
 def _figures(found: list[list[Candidate]], gold: list[int], model: KeepModel) -> dict[str, float]:
     shown = [c for of_cv in found for c in of_cv if c.shown(model)]
     right, tp = sum(c.right for c in shown), sum(c.gold for c in shown)
@@ -53,7 +58,7 @@ def choose(model: KeepModel, tier: str, training: tuple[list[list[Candidate]], l
     keep threshold, the label matches' at ``labels_from`` where given (a label match shown below the keep threshold
     is kept from there too, ``KeepModel.keeps``)."""
     start = model.threshold_for("cv_sv" if tier == "cv_sv" else "")
-    base = replace(model, shown={k: v for k, v in model.shown.items() if not k.startswith(f"{tier}:")})
+    base = replace(model, shown=_other_tiers(model, tier))
     before = {"training": _figures(*training, base), "tuning": _figures(*tuning, base)}
     table = []
     for linked in grid(start):
@@ -78,7 +83,7 @@ def choose(model: KeepModel, tier: str, training: tuple[list[list[Candidate]], l
 
 def with_shown_thresholds(model: KeepModel, tier: str, chosen: dict[str, float], chosen_on: str) -> KeepModel:
     """``model`` with ``tier``'s shown thresholds set to ``chosen``, recorded as chosen on ``chosen_on``."""
-    shown = {**{k: v for k, v in model.shown.items() if not k.startswith(f"{tier}:")}, **chosen}
+    shown = {**_other_tiers(model, tier), **chosen}
     trained_on = {**model.trained_on, "shown_chosen_on": {**model.trained_on.get("shown_chosen_on", {}),
                                                           tier: chosen_on}}
     return replace(model, shown=shown, trained_on=trained_on)

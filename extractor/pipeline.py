@@ -70,11 +70,14 @@ class CompetenceExtractor:
     def extract_text(self, text: str, document: str = "text") -> CompetenceProfile:
         """``document``: what the text is, "cv", "ad" or "text" (the keep threshold differs by kind of text)."""
         draft = self.draft(text, document)
-        kept = [(match, fit) for match, fit in zip(draft.candidates, draft.fits) if self._sense.keeps(fit)]
+        skills: list[ConceptMatch] = []
+        possible: list[ConceptMatch] = []
+        for match, fit in zip(draft.candidates, draft.fits):
+            if self._sense.keeps(fit):
+                (skills if self._sense.shows(fit) else possible).append(match)
         return CompetenceProfile(
             language=draft.language, language_confidence=draft.language_confidence, text=text,
-            skills=[match for match, fit in kept if self._sense.shows(fit)],
-            possible_skills=[match for match, fit in kept if not self._sense.shows(fit)],
+            skills=skills, possible_skills=possible,
             occupations=draft.occupations, languages=draft.languages, education=find_education(text, draft.sections),
             experience_years=find_experience_years(text, draft.sections),
             licences=find_licences(text, draft.sections), warnings=draft.warnings)

@@ -31,9 +31,9 @@ def _overlaps(evidence: Evidence, spans: list[Evidence]) -> bool:
 
 
 def competences(profile: CompetenceProfile, required_licences: bool = False) -> list[ConceptMatch]:
-    """The profile's skills, shown and possible (a CV's less certain ones tell its field too), less those found only inside a stated language (or, for an ad, inside a licence it
-    requires): those are gates, not competence. A CV's licence still shows competence (truckkort: operate
-    forklift), and so does a licence an ad only calls a plus."""
+    """The profile's skills, shown and possible (a CV's less certain ones tell its field too), less those found only
+    inside a stated language (or, for an ad, inside a licence it requires): those are gates, not competence. A CV's
+    licence still shows competence (truckkort: operate forklift), and so does a licence an ad only calls a plus."""
     facts = [*profile.languages]
     if required_licences:
         facts += [lic for lic in profile.licences if required(lic.evidence, profile.text)]
