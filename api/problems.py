@@ -31,6 +31,7 @@ DESCRIPTIONS = {400: "The body could not be parsed (not JSON, or a broken multip
                 401: "No valid bearer token.", 403: "The user's role may not do this.",
                 404: "No such item, or not yours (its existence is not disclosed).",
                 405: "Method not allowed (the Allow header lists those that are).",
+                409: "Conflicts with the current state of the item; the message says how.",
                 413: "The body or the file is over the size limit (or the document has too many pages).",
                 415: "Not a PDF, DOCX or text file.",
                 422: "Invalid input: the message names the field or the problem, never the value.",

@@ -1,4 +1,4 @@
-"""Participants: upload a CV, see its profile and matches, choose consent, erase it."""
+"""Participants: upload a CV, see its profile and matches, confirm or reject its skills, choose consent, erase it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import listing_owner, owns, require
 from api.problems import error_responses
-from api.schemas import ConsentIn, CvOut, CvSummary, ItemId, MatchesOut, region_filter
+from api.schemas import ConsentIn, CvOut, CvSummary, ItemId, MatchesOut, SkillReviewIn, region_filter
 from api.uploads import extract
 from extractor.errors import InputError
 from matcha.document_reader import ExtractionJob
@@ -80,6 +80,19 @@ def set_consent(cv_id: ItemId, body: ConsentIn, request: Request, user: User = D
     _own_cv(service, user, cv_id)
     service.set_consent(cv_id, body.consent_contact)
     return _out(_own_cv(service, user, cv_id))
+
+
+@router.put("/{cv_id}/skills/review", response_model=CvOut, responses=error_responses(404, 409))
+def review_skill(cv_id: ItemId, body: SkillReviewIn, request: Request, user: User = Depends(participant)) -> CvOut:
+    """Say whether one of your skills is right: a confirmed skill is shown; a rejected one is kept apart
+    (``rejected_skills``) and used by nothing, not matching and not recruiters' candidate lists; "unreviewed"
+    undoes either. Matches follow at once. 404: no such CV, or the profile has no such skill."""
+    service = service_of(request)
+    _own_cv(service, user, cv_id)
+    cv = service.review_skill(cv_id, body.uri, body.verdict)
+    if cv is None:  # erased meanwhile
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no CV {cv_id}")
+    return _out(cv)
 
 
 @router.get("/{cv_id}/matches", response_model=MatchesOut)

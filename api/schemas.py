@@ -8,6 +8,7 @@ from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
 from extractor.profile import CompetenceProfile
+from extractor.skill_reviews import Verdict
 from index.explain import Candidate, Match
 from index.regions import REGIONS, region_of
 from store.records import MAX_ID, AdKind
@@ -37,6 +38,12 @@ class CvSummary(BaseModel):
 
 class ConsentIn(BaseModel):
     consent_contact: bool
+
+
+class SkillReviewIn(BaseModel):
+    uri: str = Field(min_length=1, max_length=300, description="The skill's ESCO URI, as the profile has it.")
+    verdict: Verdict = Field(description="'confirmed' (it is right: shown), 'rejected' (it is wrong: used by "
+                                         "nothing) or 'unreviewed' (undo: back where extraction put it).")
 
 
 class AdOut(BaseModel):

@@ -1,11 +1,16 @@
 """The competence profile: what extraction returns and what crosses the API. Every claim keeps its evidence.
 
 A CV's skills come in two tiers (``extractor.keep_model``): ``skills``, the profile people see, and
-``possible_skills``, less certain; matching ranks on both (``index.cards``)."""
+``possible_skills``, less certain; matching ranks on both (``index.cards``). The participant may confirm a skill (it
+is then shown) or reject it (``rejected_skills``: used by nothing); ``extractor.skill_reviews``."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
+
+Tier = Literal["skills", "possible_skills"]
 
 
 class Evidence(BaseModel):
@@ -15,6 +20,15 @@ class Evidence(BaseModel):
     section: str = "other"
 
 
+class Review(BaseModel):
+    """The participant's word on one of their CV's skills (``extractor.skill_reviews``)."""
+
+    verdict: Literal["confirmed", "rejected"]
+    extracted_as: Tier = Field(description="The tier extraction put the skill in: 'skills' (shown) or "
+                                           "'possible_skills'.")
+    at: str = Field(description="When (UTC, ISO 8601).")
+
+
 class ConceptMatch(BaseModel):
     uri: str
     label: str = Field(description="English preferred label.")
@@ -22,6 +36,7 @@ class ConceptMatch(BaseModel):
     confidence: float
     evidence: list[Evidence] = Field(default_factory=list)
     method: str = Field("phrase", description="'phrase' (taxonomy label in the text), 'compound', or 'embedding'.")
+    review: Review | None = Field(None, description="The participant confirmed or rejected it (None: not asked).")
 
 
 class LanguageSkill(BaseModel):
@@ -53,6 +68,9 @@ class CompetenceProfile(BaseModel):
     possible_skills: list[ConceptMatch] = Field(
         default_factory=list, description="A CV's less certain skills: matching ranks on them too, and a match they "
         "explain says so; check them with the participant. An ad or a short text has none.")
+    rejected_skills: list[ConceptMatch] = Field(
+        default_factory=list, description="Skills the participant said are wrong: kept with their evidence so the "
+        "choice can be undone, and used by nothing (not matching, not candidate lists).")
     occupations: list[ConceptMatch] = Field(default_factory=list)
     languages: list[LanguageSkill] = Field(default_factory=list)
     education: Education | None = None

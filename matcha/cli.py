@@ -552,6 +552,30 @@ def eval_match(folder: Optional[Path] = typer.Option(None, "--set",
                            "tuned_weights": result["tuned_weights"]}))
 
 
+@eval_app.command("reviews")
+def eval_reviews(as_json: bool = typer.Option(False, "--json")) -> None:
+    """What participants said of their CVs' skills (the page's "right" / "wrong"), counted against the tier
+    extraction gave each skill: the share of shown skills confirmed is the shown profile's precision as its owners
+    see it. Reads the store only (``MATCHA_DATABASE_URL`` or the default SQLite file)."""
+    from eval.review_counts import tally
+    from extractor.profile import CompetenceProfile
+    from store.database import Store
+
+    store = Store(get_settings().store_url)
+    result = tally(CompetenceProfile.model_validate(data) for data in store.iter_profiles("cvs"))
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{result['cvs']} CVs, {result['cvs_with_reviews']} with reviews")
+    typer.echo("CVs\ttier\tfound\treviewed\tconfirmed\trejected\tconfirmed share (95% interval)")
+    for group, tiers in result["groups"].items():
+        for tier, f in tiers.items():
+            share = "-" if f["confirmed_share"] is None else (f"{f['confirmed_share']:.3f} "
+                                                              f"({f['confirmed_share_ci95'][0]:.3f}-"
+                                                              f"{f['confirmed_share_ci95'][1]:.3f})")
+            typer.echo(f"{group}\t{tier}\t{f['found']}\t{f['reviewed']}\t{f['confirmed']}\t{f['rejected']}\t{share}")
+
+
 @eval_app.command("spread")
 def eval_spread(csv_file: Path = typer.Option(..., "--csv", help="A labelled CSV of CVs, one row each (a public "
                                               "resume set, read where it lies)."),

@@ -71,6 +71,29 @@ def cvs_remove(cv_id: int) -> None:
     _echo_json({"removed": cv_id})
 
 
+@cvs_app.command("review")
+def cvs_review(cv_id: int, uri: str = typer.Argument(..., help="The skill's ESCO URI, as the profile has it."),
+               verdict: str = typer.Option(..., help="confirmed (shown), rejected (used by nothing) or unreviewed "
+                                                     "(undo).")) -> None:
+    """The participant's word on one of their CV's skills (as the page's buttons): prints the skill lists after."""
+    from typing import get_args
+
+    from extractor.errors import InputError
+    from extractor.skill_reviews import Verdict
+
+    if verdict not in get_args(Verdict):
+        fail(f"--verdict must be one of {', '.join(get_args(Verdict))}")
+    try:
+        cv = _service().review_skill(cv_id, uri, verdict)  # type: ignore[arg-type]
+    except InputError as exc:
+        fail(exc.message, 1)
+    if cv is None:
+        fail(f"no CV {cv_id}", 1)
+    _echo_json({name: [{"uri": s.uri, "label": s.label, "review": s.review and s.review.verdict}
+                       for s in getattr(cv.profile, name)]
+                for name in ("skills", "possible_skills", "rejected_skills")})
+
+
 def match(cv: str = typer.Argument(..., help="A stored CV id, a CV file, or - for stdin."),
           top: int = typer.Option(10, "--top", "-k"),
           kind: Optional[str] = typer.Option(None, help="job | traineeship"),

@@ -17,6 +17,7 @@ from tqdm import tqdm
 from extractor.errors import InputError
 from extractor.profile import CompetenceProfile
 from extractor.resources import Resources, load_resources
+from extractor.skill_reviews import Verdict, review_skill
 from index.cards import ConceptVectors, card_vector, cv_card
 from index.backends import open_collection
 from index.explain import Candidate, Match, explain
@@ -28,11 +29,12 @@ from index.regions import municipalities_in
 from index.specificity import CollectionSpecificity
 from core.settings import Settings, get_settings
 from models.encoders import model_slug
-from store.database import Store
+from store.database import Store, encode_vector
 from store.records import Ad, AdIn, Cv, MatchCard
 from matcha.document_reader import DocumentReader, Extracted, ad_row, ad_text  # noqa: F401 - ad_text: callers import it here
 
 log = logging.getLogger(__name__)
+_REVIEW_TRIES = 5  # read-modify-write attempts of a skill review before the client is told to retry
 BACKFILL_AT_START = 2_000  # documents without a whole-text vector given one at start; more: `matcha text-vectors`
 
 
@@ -187,6 +189,23 @@ class MatchingService:
 
     def set_consent(self, cv_id: int, consent: bool) -> bool:
         return self.store.update("cvs", cv_id, {"consent_contact": consent})
+
+    def review_skill(self, cv_id: int, uri: str, verdict: Verdict) -> Cv | None:
+        """The participant's verdict on one of their CV's skills (``extractor.skill_reviews``): the profile, card and
+        concept vector change together, so matching and candidate lists follow at once (None: no such CV). A
+        change made meanwhile by another request is read again, not overwritten."""
+        for _ in range(_REVIEW_TRIES):
+            row = self.store.get("cvs", cv_id)
+            if row is None:
+                return None
+            profile = review_skill(CompetenceProfile.model_validate_json(row["profile"]), uri, verdict)
+            card = cv_card(profile)
+            values = {"profile": profile.model_dump_json(), "card": card.model_dump_json(),
+                      "vector": encode_vector(self._vector(card, profile.text))}
+            if self.store.update("cvs", cv_id, values, expected_version=row["version"]):
+                self._sync("cvs")
+                return self.get_cv(cv_id)
+        raise InputError("busy", "the profile is being changed by another request: try again", 409)
 
     def remove_cv(self, cv_id: int) -> bool:
         done = self.store.remove("cvs", cv_id)

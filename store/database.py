@@ -178,11 +178,17 @@ class Store:
             self._bump(conn, collection)
         return ids
 
-    def update(self, collection: Collection, item_id: int, values: dict[str, Any]) -> bool:
+    def update(self, collection: Collection, item_id: int, values: dict[str, Any],
+               expected_version: int | None = None) -> bool:
+        """Change a row; with ``expected_version``, only if nobody changed it since it was read at that version
+        (False otherwise: read it again and retry), so a read-modify-write loses no one's change."""
         table = TABLES[collection]
+        query = update(table).where(table.c.id == item_id)
+        if expected_version is not None:
+            query = query.where(table.c.version == expected_version)
         with self.engine.begin() as conn:
-            done = conn.execute(update(table).where(table.c.id == item_id)
-                                .values(**_keyed(values), version=table.c.version + 1, updated_at=_now())).rowcount
+            done = conn.execute(query.values(**_keyed(values), version=table.c.version + 1,
+                                             updated_at=_now())).rowcount
             if done:
                 self._bump(conn, collection)
         return bool(done)
@@ -295,15 +301,22 @@ class Store:
     def iter_cards(self, collection: Collection, batch: int = 5000) -> Iterator[dict[str, Any]]:
         """Every document's card, read a batch at a time in id order (collection statistics such as how many
         documents name a concept): memory stays at one batch, however many documents there are."""
+        return self._iter_json(collection, "card", batch)
+
+    def iter_profiles(self, collection: Collection, batch: int = 500) -> Iterator[dict[str, Any]]:
+        """Every document's profile (as JSON data), a batch at a time in id order, as ``iter_cards``."""
+        return self._iter_json(collection, "profile", batch)
+
+    def _iter_json(self, collection: Collection, column: str, batch: int) -> Iterator[dict[str, Any]]:
         table, after = TABLES[collection], 0
         while True:
             with self.engine.connect() as conn:
-                rows = conn.execute(select(table.c.id, table.c.card).where(table.c.id > after)
+                rows = conn.execute(select(table.c.id, table.c[column]).where(table.c.id > after)
                                     .order_by(table.c.id).limit(batch)).all()
             if not rows:
                 return
-            for _, card in rows:
-                yield json.loads(card)
+            for _, value in rows:
+                yield json.loads(value)
             after = rows[-1][0]
 
     def filtered_ids(self, collection: VectorCollection, kind: str | None = None, municipality: str | None = None,

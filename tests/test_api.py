@@ -113,6 +113,57 @@ def test_participant_upload_profile_matches_consent_and_erasure(app_env, caplog)
             assert email.encode() not in path.read_bytes(), path
 
 
+def test_participant_confirms_and_rejects_skills_and_matching_follows(app_env):
+    from tests.conftest import ENGLISH_CV
+
+    client, tokens, service = app_env
+    me = auth(tokens, "participant2")
+    cv = client.post("/cvs", headers=me, files={"file": ("cv.txt", ENGLISH_CV.encode(), "text/plain")}).json()
+    cv_id, profile = cv["id"], cv["profile"]
+    assert profile["possible_skills"] and not profile["rejected_skills"]
+    url = f"/cvs/{cv_id}/skills/review"
+    matches = client.get(f"/cvs/{cv_id}/matches", headers=me).json()["matches"]
+    top = matches[0]
+    shown = {s["uri"] for s in profile["skills"]}
+    wrong = next(m["uri"] for m in top["explanation"]["matched_skills"] if m["relation"] == "exact"
+                 and m["uri"] in shown)  # a shown skill that explains the best match
+    # Rejected: set apart, kept with its evidence, off the card and out of every explanation as the CV's own skill.
+    after = client.put(url, headers=me, json={"uri": wrong, "verdict": "rejected"})
+    assert after.status_code == 200, after.text
+    rejected = after.json()["profile"]["rejected_skills"]
+    assert [s["uri"] for s in rejected] == [wrong] and rejected[0]["evidence"]
+    assert rejected[0]["review"]["verdict"] == "rejected" and rejected[0]["review"]["extracted_as"] == "skills"
+    assert client.get(f"/cvs/{cv_id}", headers=me).json()["profile"]["rejected_skills"] == rejected  # stored
+    assert wrong not in service.get_cv(cv_id).card.essential
+    again = client.get(f"/cvs/{cv_id}/matches", headers=me).json()["matches"]
+    for match in again:
+        assert not any(m["uri"] == wrong and m["relation"] == "exact" for m in match["explanation"]["matched_skills"])
+    found = client.get(f"/ads/{top['ad_id']}/candidates", headers=auth(tokens, "recruiter")).json()["candidates"]
+    mine = [c for c in found if c["cv_id"] == cv_id]
+    assert mine and all(not any(m["uri"] == wrong and m["relation"] == "exact" for m in c["explanation"]["matched_skills"])
+               for c in mine)
+    # Confirmed: a possible skill is shown, and a match it explains no longer calls it possible.
+    possible = profile["possible_skills"][0]["uri"]
+    confirmed = client.put(url, headers=me, json={"uri": possible, "verdict": "confirmed"}).json()["profile"]
+    assert possible in {s["uri"] for s in confirmed["skills"]}
+    assert possible not in {s["uri"] for s in confirmed["possible_skills"]}
+    for match in client.get(f"/cvs/{cv_id}/matches?top=20", headers=me).json()["matches"]:
+        assert not any(m["uri"] == possible and m["possible"] for m in match["explanation"]["matched_skills"])
+    # Undo: the rejected skill is back where extraction put it, and matching uses it again.
+    undone = client.put(url, headers=me, json={"uri": wrong, "verdict": "unreviewed"}).json()["profile"]
+    assert wrong in {s["uri"] for s in undone["skills"]} and not undone["rejected_skills"]
+    assert wrong in service.get_cv(cv_id).card.essential
+    # Only the owner; a skill the profile lacks, a verdict nobody knows, a recruiter: clear errors.
+    assert client.put(url, headers=auth(tokens, "participant"), json={"uri": wrong, "verdict": "rejected"}
+                      ).status_code == 404
+    unknown = client.put(url, headers=me, json={"uri": "http://data.europa.eu/esco/skill/none", "verdict": "rejected"})
+    assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_skill"
+    assert client.put(url, headers=me, json={"uri": wrong, "verdict": "maybe"}).status_code == 422
+    assert client.put(url, headers=auth(tokens, "recruiter"), json={"uri": wrong, "verdict": "rejected"}
+                      ).status_code == 403
+    assert client.delete(f"/cvs/{cv_id}", headers=me).status_code == 204
+
+
 def test_recruiter_ads_crud_candidates_and_competence_search(app_env):
     client, tokens, _ = app_env
     mine, other = auth(tokens, "recruiter2"), auth(tokens, "recruiter")

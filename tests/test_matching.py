@@ -275,6 +275,17 @@ def test_cli_ads_cvs_match_candidates_and_remove(tmp_path):
     result = _matcha(data, "candidates", str(added[0]["id"]), "--json")
     candidates = json.loads(result.stdout)["candidates"]
     assert [c["cv_id"] for c in candidates] == [cv_id] and "Ahmad" not in result.stdout.decode()
+    # The participant's word from the command line: a skill rejected is counted by `matcha eval reviews`.
+    wrong = next(m["uri"] for m in matches[0]["explanation"]["matched_skills"] if m["relation"] == "exact")
+    result = _matcha(data, "cvs", "review", str(cv_id), wrong, "--verdict", "rejected")
+    assert result.returncode == 0, result.stderr
+    assert [s["uri"] for s in json.loads(result.stdout)["rejected_skills"]] == [wrong]
+    result = _matcha(data, "cvs", "review", str(cv_id), wrong, "--verdict", "maybe")
+    assert result.returncode == 2 and b"--verdict" in result.stderr and b"Traceback" not in result.stderr
+    result = _matcha(data, "eval", "reviews", "--json")
+    assert result.returncode == 0, result.stderr
+    counted = json.loads(result.stdout)
+    assert counted["cvs_with_reviews"] == 1 and counted["groups"]["cv_sv"]["skills"]["rejected"] == 1
     result = _matcha(data, "cvs", "remove", str(cv_id))
     assert result.returncode == 0 and json.loads(result.stdout) == {"removed": cv_id}
     result = _matcha(data, "match", str(cv_id))

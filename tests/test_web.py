@@ -6,6 +6,7 @@ anonymised candidates. Skipped only where no Chromium is installed and MATCHA_RE
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -96,6 +97,25 @@ def test_participant_uploads_sees_matches_and_deletes(server, browser, tmp_path)
         expect(page.get_by_test_id("possible-skills")).to_contain_text(skill.label_sv or skill.label)
     page.get_by_test_id("match-title").first.click()
     expect(page.get_by_test_id("cv-text").locator("mark.hit").first).to_be_visible()
+    # The participant's word: a shown skill rejected goes to "Borttagna av dig" (stored, off the card), and back.
+    first = service.get_cv(cv_id).profile.skills[0]
+    chip = page.get_by_test_id("skills").locator(f'li[data-uri="{first.uri}"]')
+    chip.get_by_test_id("rejected-skill").click()
+    expect(page.get_by_test_id("status")).to_have_text("Kompetensen är borttagen ur din profil.")
+    expect(page.get_by_test_id("rejected-skills")).to_contain_text(first.label_sv or first.label)
+    expect(page.get_by_test_id("skills").locator(f'li[data-uri="{first.uri}"]')).to_have_count(0)
+    assert [s.uri for s in service.get_cv(cv_id).profile.rejected_skills] == [first.uri]
+    assert first.uri not in service.get_cv(cv_id).card.essential
+    page.get_by_test_id("rejected-skills").get_by_test_id("unreviewed-skill").click()
+    expect(page.get_by_test_id("status")).to_have_text("Ändringen är ångrad.")
+    expect(page.get_by_test_id("rejected-skills").locator("li")).to_have_count(0)
+    assert first.uri in service.get_cv(cv_id).card.essential
+    if possible:  # a possible skill confirmed is shown, marked as confirmed
+        page.get_by_test_id("possible-skills").get_by_test_id("confirmed-skill").first.click()
+        expect(page.get_by_test_id("status")).to_have_text("Kompetensen är bekräftad.")
+        expect(page.get_by_test_id("skills").locator(f'li[data-uri="{possible[0].uri}"]')).to_have_class(
+            re.compile(r"\bconfirmed\b"))
+        expect(page.get_by_test_id("possible-skills").locator("li")).to_have_count(len(possible) - 1)
     # Consent to show contact details: off at upload, switched on from the profile, stored.
     assert not service.get_cv(cv_id).consent_contact
     page.get_by_test_id("profile-consent").check()

@@ -13,6 +13,10 @@ const TEXT = {
     skills: "Kompetenser", occupations: "Yrken", cv_text: "Ditt CV (markerat)", matches_title: "Matchningar",
     possible_skills: "Möjliga kompetenser", possible_hint: "Mindre säkra: de räknas i matchningen. Stämmer de?",
     possible: "möjlig",
+    confirm_skill: "Stämmer", reject_skill: "Stämmer inte", undo_skill: "Ångra", confirmed: "bekräftad",
+    rejected_skills: "Borttagna av dig", rejected_hint: "De används inte i matchningen och visas inte för rekryterare.",
+    review_confirmed: "Kompetensen är bekräftad.", review_rejected: "Kompetensen är borttagen ur din profil.",
+    review_unreviewed: "Ändringen är ångrad.",
     kind: "Typ", all: "Alla", job: "Jobb", traineeship: "Praktik", delete_cv: "Radera mitt CV",
     post_title: "Publicera en annons", title: "Titel", employer: "Arbetsgivare",
     ad_text: "Annonstext (rubrikerna \"Krav:\" och \"Meriterande:\" delar upp kraven)", publish: "Publicera",
@@ -53,6 +57,10 @@ const TEXT = {
     skills: "Skills", occupations: "Occupations", cv_text: "Your CV (highlighted)", matches_title: "Matches",
     possible_skills: "Possible skills", possible_hint: "Less certain: they count in matching. Are they right?",
     possible: "possible",
+    confirm_skill: "Right", reject_skill: "Wrong", undo_skill: "Undo", confirmed: "confirmed",
+    rejected_skills: "Removed by you", rejected_hint: "They are not used in matching and not shown to recruiters.",
+    review_confirmed: "The skill is confirmed.", review_rejected: "The skill is removed from your profile.",
+    review_unreviewed: "The change is undone.",
     kind: "Kind", all: "All", job: "Job", traineeship: "Traineeship", delete_cv: "Delete my CV",
     post_title: "Post an ad", title: "Title", employer: "Employer",
     ad_text: "Ad text (the headings \"Requirements:\" and \"Nice to have:\" split the requirements)", publish: "Publish",
@@ -215,14 +223,45 @@ function label(concept) {
   return state.lang === "sv" ? (concept.label_sv || concept.label) : concept.label;
 }
 
+function reviewButton(skill, verdict, glyph) {
+  const text = t({ confirmed: "confirm_skill", rejected: "reject_skill", unreviewed: "undo_skill" }[verdict]);
+  const button = el("button", { type: "button", class: "review", title: text, "aria-label": `${text}: ${label(skill)}`,
+                                "data-testid": `${verdict}-skill` }, glyph);
+  button.addEventListener("click", () => reviewSkill(skill.uri, verdict));
+  return button;
+}
+
+function skillChip(skill, cls, ...buttons) {
+  const confirmed = skill.review && skill.review.verdict === "confirmed";
+  const text = confirmed ? `${label(skill)} ✓` : label(skill);
+  return el("li", { class: [cls, confirmed ? "confirmed" : ""].filter(Boolean).join(" "), title: confirmed ? t("confirmed") : "",
+                    dataset: { uri: skill.uri } }, text, ...buttons);
+}
+
+async function reviewSkill(uri, verdict) {
+  try {
+    const cv = await sendJson(`/cvs/${state.cv.id}/skills/review`, { uri, verdict }, "PUT");
+    status(t(`review_${verdict}`));
+    await showCv(cv);
+  } catch (error) {
+    status(error.message, true);
+  }
+}
+
 function renderProfile(cv, hits = []) {
   $("profile").hidden = false;
   $("profile-consent").checked = cv.consent_contact;
   const profile = cv.profile;
   const possible = profile.possible_skills || [];
-  $("skills").replaceChildren(...profile.skills.map((s) => el("li", {}, label(s))));
-  $("possible-skills").replaceChildren(...possible.map((s) => el("li", { class: "possible" }, label(s))));
+  const rejected = profile.rejected_skills || [];
+  // The participant's word on each skill: a shown one can be rejected, a possible one confirmed or rejected, a
+  // rejected one brought back (undo).
+  $("skills").replaceChildren(...profile.skills.map((s) => skillChip(s, "", reviewButton(s, "rejected", "✕"))));
+  $("possible-skills").replaceChildren(...possible.map((s) => skillChip(s, "possible", reviewButton(s, "confirmed", "✓"),
+                                                                         reviewButton(s, "rejected", "✕"))));
   $("possible-block").hidden = !possible.length;
+  $("rejected-skills").replaceChildren(...rejected.map((s) => skillChip(s, "rejected", reviewButton(s, "unreviewed", t("undo_skill")))));
+  $("rejected-block").hidden = !rejected.length;
   $("occupations").replaceChildren(...profile.occupations.map((o) => el("li", {}, label(o))));
   const spans = hits.map((e) => ({ start: e.start, end: e.end, cls: "hit" }));
   for (const s of profile.skills) for (const e of s.evidence) spans.push({ start: e.start, end: e.end, cls: "skill", title: s.label });
