@@ -54,3 +54,9 @@ def review_skill(profile: CompetenceProfile, uri: str, verdict: Verdict, at: str
 def reviewed(profile: CompetenceProfile) -> list[ConceptMatch]:
     """The profile's skills the participant has given a verdict on, in any tier."""
     return [s for name in _LISTS for s in getattr(profile, name) if s.review is not None]
+
+
+def as_others_see(profile: CompetenceProfile) -> CompetenceProfile:
+    """The profile as anyone but its owner sees it (a coordinator's cohort): without the skills the participant
+    rejected."""
+    return profile.model_copy(update={"rejected_skills": []})

@@ -24,6 +24,7 @@ class MatchedSkill(BaseModel):
     ad_evidence: list[Evidence] = Field(default_factory=list)
     possible: bool = Field(False, description="The CV's skill that covers it is one of the CV's possible skills "
                                               "(less certain: check it with the participant).")
+    confirmed: bool = Field(False, description="The participant confirmed the CV's skill that covers it.")
 
 
 class MissingSkill(BaseModel):
@@ -65,6 +66,7 @@ def explain(scored: Scored, ad: CompetenceProfile, cv: CompetenceProfile, taxono
     # "related" may be via an occupation
     cv_evidence = {c.uri: c.evidence for c in (*cv.skills, *cv.possible_skills, *cv.occupations)}
     possible = {s.uri for s in cv.possible_skills}
+    confirmed = {s.uri for s in cv.skills if s.review and s.review.verdict == "confirmed"}
     matched, missing = [], []
     for covered in scored.coverage:
         concept = taxonomy.get(covered.uri)
@@ -79,7 +81,7 @@ def explain(scored: Scored, ad: CompetenceProfile, cv: CompetenceProfile, taxono
                                     relation=covered.relation, cv_skill=via.label("en") if via else None,
                                     cv_evidence=cv_evidence.get(covered.via or "", []),
                                     ad_evidence=ad_evidence.get(covered.uri, []),
-                                    possible=covered.via in possible))
+                                    possible=covered.via in possible, confirmed=covered.via in confirmed))
     matched.sort(key=lambda m: (not m.essential, m.relation != "exact"))
     missing.sort(key=lambda m: not m.essential)
     return Explanation(matched_skills=matched, missing_skills=missing, score_parts=scored.parts,

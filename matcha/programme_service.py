@@ -13,6 +13,7 @@ import numpy as np
 import pycountry
 
 from extractor.errors import InputError
+from extractor.skill_reviews import as_others_see
 from index.isco import IscoGroups
 from matcha.assignment import assign
 from matcha.matching import MatchingService
@@ -82,7 +83,7 @@ class ProgrammeService:
         members = self.store.participants(programme_id)
         cvs = self.matching.get_cvs([m["cv_id"] for m in members])
         return [Participant(cv_id=m["cv_id"], cohort=m["cohort"], municipality=cvs[m["cv_id"]].municipality,
-                            profile=cvs[m["cv_id"]].profile,
+                            profile=as_others_see(cvs[m["cv_id"]].profile),
                             contact=cvs[m["cv_id"]].contact if cvs[m["cv_id"]].consent_contact else None)
                 for m in members if m["cv_id"] in cvs]
 

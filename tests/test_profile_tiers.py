@@ -148,6 +148,12 @@ def test_a_match_explained_by_a_possible_skill_says_so(resources):
     assert not by_uri[weld].possible and by_uri[forklift].possible
     assert [e.text for e in by_uri[forklift].cv_evidence] == ["Drove forklifts"]
     assert set(cv_card(cv).essential) == {weld, forklift}
+    # Once the participant confirms the forklift, the match says so and no longer calls it possible.
+    from extractor.skill_reviews import review_skill
+
+    sure = explain(scored, ad, review_skill(cv, forklift, "confirmed"), resources.taxonomy)
+    by_uri = {m.uri: m for m in sure.matched_skills}
+    assert by_uri[forklift].confirmed and not by_uri[forklift].possible and not by_uri[weld].confirmed
 
 
 def test_cli_chooses_shown_thresholds_and_writes_them_into_the_model_file(extractor, tmp_path):

@@ -251,6 +251,14 @@ def test_a_swedish_nurse_gets_the_nurse_mentor_and_a_shared_language_breaks_a_ti
     # Without the shared language the two nurse mentors tie exactly (then by id).
     tie = [m for m in ranked if m["mentor_id"] in (nurse_mentor, twin)]
     assert tie[0]["score"] == tie[1]["score"] and [m["mentor_id"] for m in tie] == [nurse_mentor, twin]
+    # A skill the participant rejected is not shown to the coordinator either; the owner still has it, apart.
+    wrong = service.get_cv(welder_cv).profile.skills[-1].uri
+    service.review_skill(welder_cv, wrong, "rejected")
+    cohort = client.get(f"/programmes/{programme}/participants", headers=me).json()
+    welder = next(p for p in cohort if p["cv_id"] == welder_cv)
+    assert welder["profile"]["rejected_skills"] == []
+    assert wrong not in {s["uri"] for s in (*welder["profile"]["skills"], *welder["profile"]["possible_skills"])}
+    assert [s.uri for s in service.get_cv(welder_cv).profile.rejected_skills] == [wrong]
 
 
 def test_mentor_from_a_cv_like_text_through_the_same_extraction(env):

@@ -274,6 +274,7 @@ function skillList(title, items, cls) {
   for (const item of items) {
     const tags = [item.essential ? t("essential") : t("optional")];
     if (item.possible) tags.push(t("possible"));
+    if (item.confirmed) tags.push(t("confirmed"));
     list.append(el("li", { class: item.possible ? `${cls} possible` : cls }, `${label(item)} (${tags.join(", ")})`));
   }
   return el("div", {}, el("strong", {}, title), list);
