@@ -42,24 +42,26 @@ def candidates(cvs: list[LabelledCv], draft) -> list[list[Candidate]]:
     return found
 
 
-def counts(found: list[list[Candidate]], cvs: list[LabelledCv], model: KeepModel) -> dict[str, list[int]]:
+def counts(found: list[list[Candidate]], gold: list[int], model: KeepModel) -> dict[str, list[int]]:
     """Per CV: candidates in the profile people see judged right, in it, in it and in the gold list, and the gold
-    list's length."""
+    list's length (``gold``, per CV)."""
     kept = [[c for c in of_cv if c.shown(model)] for of_cv in found]
     return {"right": [sum(c.right for c in k) for k in kept], "found": [len(k) for k in kept],
-            "tp": [sum(c.gold for c in k) for k in kept], "gold": [len(cv.gold) for cv in cvs]}
+            "tp": [sum(c.gold for c in k) for k in kept], "gold": list(gold)}
+
+
+def figures(per_cv: dict[str, list[int]]) -> dict[str, float]:
+    """Judged precision and gold recall of a set from ``counts``, and how many concepts were kept."""
+    right, found, tp, gold = (sum(per_cv[name]) for name in ("right", "found", "tp", "gold"))
+    return {"judged_precision": precision_recall(right, found, gold)["precision"],
+            "recall": precision_recall(tp, found, gold)["recall"], "kept": found}
 
 
 def compare(found: list[list[Candidate]], cvs: list[LabelledCv], a: KeepModel, b: KeepModel) -> dict:
     """Judged precision and gold recall under ``a`` and ``b``, and the difference b − a of each with its paired
     interval over the CVs."""
-    ca, cb = counts(found, cvs, a), counts(found, cvs, b)
-
-    def figures(c: dict[str, list[int]]) -> dict[str, float]:
-        right, found, tp, gold = (sum(c[name]) for name in ("right", "found", "tp", "gold"))
-        return {"judged_precision": precision_recall(right, found, gold)["precision"],
-                "recall": precision_recall(tp, found, gold)["recall"], "kept": found}
-
+    gold = [len(cv.gold) for cv in cvs]
+    ca, cb = counts(found, gold, a), counts(found, gold, b)
     return {"cvs": len(cvs), "a": figures(ca), "b": figures(cb),
             "judged_precision": paired_difference((ca["right"], ca["found"]), (cb["right"], cb["found"])),
             "recall": paired_difference((ca["tp"], ca["gold"]), (cb["tp"], cb["gold"]))}

@@ -23,8 +23,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from eval.cv_sets import precision_recall
-from eval.keep_comparison import Candidate
+from eval.keep_comparison import Candidate, counts, figures
 from extractor.keep_model import KeepModel, shown_key
 
 TOP = 0.95
@@ -42,10 +41,7 @@ def _other_tiers(model: KeepModel, tier: str) -> dict[str, float]:
 
 
 def _figures(found: list[list[Candidate]], gold: list[int], model: KeepModel) -> dict[str, float]:
-    shown = [c for of_cv in found for c in of_cv if c.shown(model)]
-    right, tp = sum(c.right for c in shown), sum(c.gold for c in shown)
-    return {"judged_precision": precision_recall(right, len(shown), sum(gold))["precision"],
-            "recall": precision_recall(tp, len(shown), sum(gold))["recall"], "kept": len(shown)}
+    return figures(counts(found, gold, model))
 
 
 def choose(model: KeepModel, tier: str, training: tuple[list[list[Candidate]], list[int]],
