@@ -159,6 +159,35 @@ def test_swapping_personal_details_leaves_every_score_identical(service):
     service.remove_cv(b)
 
 
+def test_verdicts_given_at_once_are_all_kept(service):
+    """Several verdicts on one CV at the same moment (two tabs, a double click): each request reads, changes and
+    writes the profile; none may overwrite another's, and the card and the index follow the last."""
+    cv_id = service.add_cv(text=ENGLISH_CV)
+    skills = [s.uri for s in service.get_cv(cv_id).profile.skills][:4]
+    assert len(skills) == 4
+    errors: list[BaseException] = []
+
+    def reject(uri: str) -> None:
+        try:
+            service.review_skill(cv_id, uri, "rejected")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reject, args=(uri,)) for uri in skills]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    busy = [e for e in errors if getattr(e, "code", "") == "busy"]  # told to retry: allowed, but then not kept
+    assert len(busy) == len(errors), errors
+    cv = service.get_cv(cv_id)
+    kept = {s.uri for s in cv.profile.rejected_skills}
+    assert len(kept) == len(skills) - len(busy) >= 1 and kept <= set(skills)
+    assert not kept & set(cv.card.essential) and not kept & {s.uri for s in cv.profile.skills}
+    assert service.store.get("cvs", cv_id)["version"] == service.collections["cvs"].index.versions[cv_id]
+    service.remove_cv(cv_id)
+
+
 def test_removing_a_cv_leaves_nothing_behind(service):
     secret = "unik.person.4711@example.se"
     cv_id = service.add_cv(text=f"Zara Quist\n{secret}\n\nProfil\nTruckförare med truckkort.", consent_contact=True)
