@@ -352,6 +352,8 @@ def eval_train_keep(folder: list[Path] = typer.Option(..., "--set", help="A labe
         typer.echo(f"{'*' if row['threshold'] == model.threshold else ' '} {row['threshold']:.2f}  {figures}")
     typer.echo(f"model written to {target} (threshold {model.threshold}, other kinds of text "
                f"{model.thresholds})", err=True)
+    typer.echo("the new model has one tier (every kept skill shown): choose its shown thresholds with `matcha eval "
+               "shown-thresholds` (README, Evaluation, Two tiers)", err=True)
 
 
 @eval_app.command("keep-thresholds")
