@@ -122,6 +122,15 @@ def test_two_service_instances_on_one_database_see_each_others_writes(resources,
     assert worker.match(cv=worker.get_cv(cv_id), k=3, municipality="Örebro") == []
     assert worker.remove_ad(welder)
     assert [m.ad_id for m in api.match(cv=api.get_cv(cv_id), k=3)] == [cook]
+    # A verdict given through one instance is what the other reads and ranks on; a write over a read made before
+    # it is refused (the version check holds on PostgreSQL too).
+    wrong = api.get_cv(cv_id).profile.skills[0].uri
+    stale = worker.store.get("cvs", cv_id)
+    assert api.review_skill(cv_id, wrong, "rejected") is not None
+    seen = worker.get_cv(cv_id)
+    assert [s.uri for s in seen.profile.rejected_skills] == [wrong] and wrong not in seen.card.essential
+    assert not worker.store.update("cvs", cv_id, {"card": stale["card"]}, expected_version=stale["version"])
+    assert worker.get_cv(cv_id).card == seen.card
 
 
 def clustered(n: int, dim: int = 64, clusters: int = 40, seed: int = 0) -> np.ndarray:
