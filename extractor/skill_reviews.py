@@ -33,8 +33,8 @@ def _find(profile: CompetenceProfile, uri: str) -> tuple[str, ConceptMatch]:
 def review_skill(profile: CompetenceProfile, uri: str, verdict: Verdict, at: str | None = None) -> CompetenceProfile:
     """A copy of ``profile`` with the participant's verdict on the skill ``uri``: "confirmed" (shown, marked so),
     "rejected" (moved to ``rejected_skills``) or "unreviewed" (back in the tier extraction gave it, unmarked). A
-    skill the profile does not hold is a 404 ``InputError``; a profile without possible skills (an ad) has nothing
-    to confirm, but its skills can still be read this way."""
+    skill the profile does not hold is a 404 ``InputError``. Only a CV's owner gives verdicts
+    (``MatchingService.review_skill``); ads have none."""
     held_in, skill = _find(profile, uri)
     extracted_as: Tier = skill.review.extracted_as if skill.review else held_in  # type: ignore[assignment]
     if verdict == "unreviewed":
