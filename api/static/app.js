@@ -12,7 +12,7 @@ const TEXT = {
     masked_hint: "Personuppgifter är dolda ([…]) innan något läses eller visas för arbetsgivare.",
     skills: "Kompetenser", occupations: "Yrken", cv_text: "Ditt CV (markerat)", matches_title: "Matchningar",
     possible_skills: "Möjliga kompetenser", possible_hint: "Mindre säkra: de räknas i matchningen. Stämmer de?",
-    possible: "möjlig",
+    possible: "möjlig", related: "närliggande", via: "genom kompetensen",
     confirm_skill: "Stämmer", reject_skill: "Stämmer inte", undo_skill: "Ångra", confirmed: "bekräftad",
     rejected_skills: "Borttagna av dig", rejected_hint: "De används inte i matchningen och visas inte för rekryterare.",
     review_confirmed: "Kompetensen är bekräftad.", review_rejected: "Kompetensen är borttagen ur din profil.",
@@ -56,7 +56,7 @@ const TEXT = {
     masked_hint: "Personal details are hidden ([…]) before anything is read or shown to employers.",
     skills: "Skills", occupations: "Occupations", cv_text: "Your CV (highlighted)", matches_title: "Matches",
     possible_skills: "Possible skills", possible_hint: "Less certain: they count in matching. Are they right?",
-    possible: "possible",
+    possible: "possible", related: "related", via: "through the skill",
     confirm_skill: "Right", reject_skill: "Wrong", undo_skill: "Undo", confirmed: "confirmed",
     rejected_skills: "Removed by you", rejected_hint: "They are not used in matching and not shown to recruiters.",
     review_confirmed: "The skill is confirmed.", review_rejected: "The skill is removed from your profile.",
@@ -274,8 +274,13 @@ function skillList(title, items, cls) {
   for (const item of items) {
     const tags = [item.essential ? t("essential") : t("optional")];
     if (item.possible) tags.push(t("possible"));
+    if (item.relation === "related") tags.push(t("related"));
+    if (item.possible) tags.push(t("possible"));
     if (item.confirmed) tags.push(t("confirmed"));
-    list.append(el("li", { class: item.possible ? `${cls} possible` : cls }, `${label(item)} (${tags.join(", ")})`));
+    // A related match is covered by another skill of the CV (same ESCO group): its title names that skill.
+    const title = item.relation === "related" && item.cv_skill ? `${t("via")} ${item.cv_skill}` : "";
+    list.append(el("li", { class: item.possible ? `${cls} possible` : cls, title, "data-relation": item.relation || "" },
+                   `${label(item)} (${tags.join(", ")})`));
   }
   return el("div", {}, el("strong", {}, title), list);
 }
