@@ -20,6 +20,7 @@ class MatchedSkill(BaseModel):
     relation: Literal["exact", "related"] = Field(description="'related': covered by a skill of the same narrow "
                                                               "ESCO group (cv_skill).")
     cv_skill: str | None = Field(None, description="Label of the CV's skill (or occupation) that covers it.")
+    cv_skill_sv: str | None = Field(None, description="Its Swedish label, where the taxonomy has one.")
     cv_evidence: list[Evidence] = Field(default_factory=list)
     ad_evidence: list[Evidence] = Field(default_factory=list)
     possible: bool = Field(False, description="The CV's skill that covers it is one of the CV's possible skills "
@@ -79,6 +80,7 @@ def explain(scored: Scored, ad: CompetenceProfile, cv: CompetenceProfile, taxono
         via = taxonomy.get(covered.via or "")
         matched.append(MatchedSkill(uri=covered.uri, label=label, label_sv=label_sv, essential=covered.essential,
                                     relation=covered.relation, cv_skill=via.label("en") if via else None,
+                                    cv_skill_sv=via.labels.get("sv") if via else None,
                                     cv_evidence=cv_evidence.get(covered.via or "", []),
                                     ad_evidence=ad_evidence.get(covered.uri, []),
                                     possible=covered.via in possible, confirmed=covered.via in confirmed))

@@ -103,8 +103,10 @@ def test_participant_uploads_sees_matches_and_deletes(server, browser, tmp_path)
     related = sum(m.relation == "related" for match in shown for m in match.explanation.matched_skills)
     expect(page.get_by_test_id("matches").locator('li[data-relation="related"]')).to_have_count(related)
     if related:
-        expect(page.get_by_test_id("matches").locator('li[data-relation="related"]').first).to_contain_text(
-            "närliggande")
+        first = next(m for match in shown for m in match.explanation.matched_skills if m.relation == "related")
+        chip = page.get_by_test_id("matches").locator('li[data-relation="related"]').first
+        expect(chip).to_contain_text("närliggande")
+        expect(chip).to_have_attribute("title", f"genom kompetensen {first.cv_skill_sv or first.cv_skill}")
     # The participant's word: a shown skill rejected goes to "Borttagna av dig" (stored, off the card), and back.
     first = service.get_cv(cv_id).profile.skills[0]
     chip = page.get_by_test_id("skills").locator(f'li[data-uri="{first.uri}"]')

@@ -278,7 +278,8 @@ function skillList(title, items, cls) {
     if (item.possible) tags.push(t("possible"));
     if (item.confirmed) tags.push(t("confirmed"));
     // A related match is covered by another skill of the CV (same ESCO group): its title names that skill.
-    const title = item.relation === "related" && item.cv_skill ? `${t("via")} ${item.cv_skill}` : "";
+    const via = state.lang === "sv" ? (item.cv_skill_sv || item.cv_skill) : item.cv_skill;
+    const title = item.relation === "related" && via ? `${t("via")} ${via}` : "";
     list.append(el("li", { class: item.possible ? `${cls} possible` : cls, title, "data-relation": item.relation || "" },
                    `${label(item)} (${tags.join(", ")})`));
   }
