@@ -97,9 +97,13 @@ def test_participant_uploads_sees_matches_and_deletes(server, browser, tmp_path)
         expect(page.get_by_test_id("possible-skills")).to_contain_text(skill.label_sv or skill.label)
     page.get_by_test_id("match-title").first.click()
     expect(page.get_by_test_id("cv-text").locator("mark.hit").first).to_be_visible()
-    # A matched skill covered by another skill of the CV (same ESCO group) says so: as many as the API has.
+    # A matched skill covered by another skill of the CV (same ESCO group) says so: as many as the API has; so
+    # does one resting on a possible skill, once.
     cv_id = max(row["id"] for row in service.list_cvs())
     shown = service.match(cv=service.get_cv(cv_id), k=10)
+    on_possible = sum(m.possible for match in shown for m in match.explanation.matched_skills)
+    expect(page.get_by_test_id("matches").locator("li.matched.possible")).to_have_count(on_possible)
+    expect(page.get_by_test_id("matches")).not_to_contain_text(re.compile(r"möjlig[^)]*möjlig"))
     related = sum(m.relation == "related" for match in shown for m in match.explanation.matched_skills)
     expect(page.get_by_test_id("matches").locator('li[data-relation="related"]')).to_have_count(related)
     if related:

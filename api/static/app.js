@@ -273,7 +273,6 @@ function skillList(title, items, cls) {
   const list = el("ul", { class: "chips" });
   for (const item of items) {
     const tags = [item.essential ? t("essential") : t("optional")];
-    if (item.possible) tags.push(t("possible"));
     if (item.relation === "related") tags.push(t("related"));
     if (item.possible) tags.push(t("possible"));
     if (item.confirmed) tags.push(t("confirmed"));
