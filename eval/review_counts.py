@@ -13,7 +13,7 @@ from typing import Iterable
 
 from eval.intervals import ratio_interval
 from extractor.profile import CompetenceProfile
-from extractor.skill_reviews import reviewed
+from extractor.skill_reviews import SKILL_LISTS, reviewed
 
 TIERS = ("skills", "possible_skills")
 
@@ -31,7 +31,7 @@ def tally(profiles: Iterable[CompetenceProfile]) -> dict:
         cvs += 1
         with_reviews += bool(reviewed(profile))
         counts = {tier: [0, 0, 0] for tier in TIERS}  # found, confirmed, rejected
-        for name in (*TIERS, "rejected_skills"):
+        for name in SKILL_LISTS:
             for skill in getattr(profile, name):
                 tier = skill.review.extracted_as if skill.review else name
                 counts[tier][0] += 1

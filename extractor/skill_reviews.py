@@ -15,7 +15,7 @@ from extractor.errors import InputError
 from extractor.profile import CompetenceProfile, ConceptMatch, Review, Tier
 
 Verdict = Literal["confirmed", "rejected", "unreviewed"]
-_LISTS: tuple[str, ...] = ("skills", "possible_skills", "rejected_skills")
+SKILL_LISTS: tuple[str, ...] = ("skills", "possible_skills", "rejected_skills")  # where a CV's skills are
 
 
 def _now() -> str:
@@ -23,7 +23,7 @@ def _now() -> str:
 
 
 def _find(profile: CompetenceProfile, uri: str) -> tuple[str, ConceptMatch]:
-    for name in _LISTS:
+    for name in SKILL_LISTS:
         for skill in getattr(profile, name):
             if skill.uri == uri:
                 return name, skill
@@ -43,7 +43,7 @@ def review_skill(profile: CompetenceProfile, uri: str, verdict: Verdict, at: str
         review = Review(verdict=verdict, extracted_as=extracted_as, at=at or _now())
         moved = skill.model_copy(update={"review": review})
         target = "skills" if verdict == "confirmed" else "rejected_skills"
-    lists = {name: [s for s in getattr(profile, name) if s.uri != uri] for name in _LISTS}
+    lists = {name: [s for s in getattr(profile, name) if s.uri != uri] for name in SKILL_LISTS}
     if target == held_in:  # stays where it is, in its place
         lists[target] = [moved if s.uri == uri else s for s in getattr(profile, target)]
     else:
@@ -53,7 +53,7 @@ def review_skill(profile: CompetenceProfile, uri: str, verdict: Verdict, at: str
 
 def reviewed(profile: CompetenceProfile) -> list[ConceptMatch]:
     """The profile's skills the participant has given a verdict on, in any tier."""
-    return [s for name in _LISTS for s in getattr(profile, name) if s.review is not None]
+    return [s for name in SKILL_LISTS for s in getattr(profile, name) if s.review is not None]
 
 
 def as_others_see(profile: CompetenceProfile) -> CompetenceProfile:

@@ -204,7 +204,7 @@ class MatchingService:
                       "vector": encode_vector(self._vector(card, profile.text))}
             if self.store.update("cvs", cv_id, values, expected_version=row["version"]):
                 self._sync("cvs")
-                return self.get_cv(cv_id)
+                return _cv({**row, **values})  # what was just written: no second read
         raise InputError("busy", "the profile is being changed by another request: try again", 409)
 
     def remove_cv(self, cv_id: int) -> bool:
