@@ -33,6 +33,7 @@ class Example:
     right: bool
     gold: bool
     whole: bool = True  # read from the whole CV (not from one of its lines alone)
+    uri: str = ""  # the candidate concept
 
 
 # A line read alone teaches the model short texts (a sentence of an ad, a search): lines of at least this many words.
@@ -47,7 +48,8 @@ def _labelled(name: str, cv: LabelledCv, draft_, whole: bool) -> tuple[list[Exam
         if match.uri not in cv.gold and match.uri not in cv.judged:
             unjudged += 1
             continue
-        found.append(Example(name, cv.id, fit.features(), match.uri in cv.supported, match.uri in cv.gold, whole))
+        found.append(Example(name, cv.id, fit.features(), match.uri in cv.supported, match.uri in cv.gold, whole,
+                             match.uri))
     return found, unjudged
 
 
@@ -87,6 +89,9 @@ def fit(found: list[Example], c: float = 1.0) -> KeepModel:
 
     x = np.array([[e.values[name] for name in FEATURES] for e in found], dtype=float)
     y = np.array([e.right for e in found])
+    if len(set(y.tolist())) < 2:
+        raise ValueError(f"{len(found)} examples, all {'right' if found and found[0].right else 'wrong'}: a model "
+                         "needs right and wrong candidates to learn from (more labelled CVs)")
     fitted = LogisticRegression(C=c, max_iter=5000).fit(x, y)
     weights = {name: round(float(w), 4) for name, w in zip(FEATURES, fitted.coef_[0])}
     return KeepModel(weights, round(float(fitted.intercept_[0]), 4), 0.5)

@@ -316,6 +316,25 @@ def _with_swedish_cv_threshold(model: Any, folder: Optional[Path], extractor: An
     return with_cv_threshold(model, found, counts[folder.name]["gold"], folder.name)
 
 
+def _with_verdicts(found: list, counts: dict, extractor: Any) -> tuple[list, dict]:
+    """``found`` and ``counts`` with the examples of the participants' verdicts in the store
+    (``eval.verdict_examples``)."""
+    from eval.verdict_examples import verdict_examples
+    from extractor.profile import CompetenceProfile
+    from store.database import Store
+
+    store = Store(get_settings().store_url)
+    said, said_counts = verdict_examples((CompetenceProfile.model_validate(data) for data in store.iter_profiles("cvs")),
+                                         extractor.draft)
+    for name, count in said_counts.items():
+        log.info("%s: %d verdicts on %d CVs, %d examples (%d verdicts on skills no longer found)", name,
+                 count["verdicts"], count["cvs"], len(said), count["verdicts_not_found"])
+        if not count["verdicts"]:
+            log.warning("the store holds no verdicts: the model learns from the CV sets alone")
+            return found, counts
+    return found + said, {**counts, **said_counts}
+
+
 _SWEDISH_CVS_HELP = ("A Swedish CV set written apart from the tuning sets (eval/data/sv_cvs_t): the Swedish-CV "
                      "threshold is the lowest at which it reaches precision 0.85.")
 
@@ -326,6 +345,10 @@ def eval_train_keep(folder: list[Path] = typer.Option(..., "--set", help="A labe
                     precision: float = typer.Option(0.85, help="Least precision the threshold must reach on "
                                                                "every set."),
                     swedish_cvs: Optional[Path] = typer.Option(None, "--swedish-cvs", help=_SWEDISH_CVS_HELP),
+                    reviews: bool = typer.Option(False, "--reviews", help="Also learn from the participants' verdicts "
+                                                 "in the store (MATCHA_DATABASE_URL or the default SQLite file): a "
+                                                 "confirmed skill is right, a rejected one wrong; they teach the "
+                                                 "weights but have no say in the threshold."),
                     out: Optional[Path] = typer.Option(None, help="Where to write the model (default: the shipped "
                                                                   "one)."),
                     as_json: bool = typer.Option(False, "--json")) -> None:
@@ -336,8 +359,13 @@ def eval_train_keep(folder: list[Path] = typer.Option(..., "--set", help="A labe
     from extractor.keep_model import MODEL_FILE
 
     found, counts, extractor = _keep_examples(folder, half)
-    model, table = train(found, counts, precision, half=half)
-    model, short_table = with_short_text_threshold(model, found)
+    if reviews:
+        found, counts = _with_verdicts(found, counts, extractor)
+    try:
+        model, table = train(found, counts, precision, half=half)
+        model, short_table = with_short_text_threshold(model, found)
+    except ValueError as exc:  # too few examples, or of one kind only
+        fail(str(exc))
     model, cv_table = _with_swedish_cv_threshold(model, swedish_cvs, extractor)
     target = out or MODEL_FILE
     target.write_text(model.to_json() + "\n", encoding="utf-8")

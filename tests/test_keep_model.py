@@ -115,6 +115,41 @@ def test_examples_are_the_drafts_candidates_labelled_by_gold_and_judges(extracto
     assert [e for e in with_lines if e.whole] == found and any(not e.whole for e in with_lines)
 
 
+def test_participants_verdicts_label_the_candidates_of_their_skills_and_nothing_else(extractor):
+    from eval.verdict_examples import verdict_examples
+    from extractor.skill_reviews import review_skill
+
+    text = ("Experience\n2019-2024 Developer, Volvo Cars\nBuilt REST APIs in Java, wrote SQL queries and unit tests "
+            "in Python.\nSkills\nPython, Java, SQL, Git, Docker\n")
+    profile = extractor.extract_text(text, "cv")
+    shown = [s.uri for s in profile.skills]
+    assert len(shown) >= 3
+    reviewed = review_skill(review_skill(profile, shown[0], "confirmed"), shown[1], "rejected")
+    fake = "urn:no-longer-found"  # a verdict on a skill an earlier extraction found
+    reviewed = reviewed.model_copy(update={"skills": [*reviewed.skills, reviewed.skills[0].model_copy(
+        update={"uri": fake})]})
+    found, counts = verdict_examples([profile, reviewed], extractor.draft)
+    draft = extractor.draft(text, "cv")
+    features = {m.uri: f.features() for m, f in zip(draft.candidates, draft.fits) if not f.rests_on_a_shared_word}
+    # One example per candidate of a reviewed skill, labelled as the participant said; the unreviewed CV adds none.
+    assert sorted((e.uri, e.right) for e in found) == sorted([(shown[0], True), (shown[1], False)])
+    assert all(e.values == features[e.uri] and e.whole and not e.gold and e.set == "reviews" for e in found)
+    assert counts == {"reviews": {"cvs": 1, "gold": 0, "verdicts": 3, "verdicts_not_found": 1,
+                                  "unjudged": len(features) - 2}}
+    # They teach the weights, not the threshold: learned beside a gold set, the model records them as examples.
+    gold_set = [_example("a", 0.5 + i / 40, i % 4 != 0) for i in range(20)]
+    model, _ = train(gold_set + found, {"a": {"gold": 15, "unjudged": 0, "cvs": 1}, **counts}, precision=0.85)
+    assert model.trained_on["threshold_sets"] == ["a"]
+    assert model.trained_on["sets"]["reviews"]["examples"] == 2 and model.trained_on["sets"]["reviews"]["right"] == 1
+
+
+def test_training_on_examples_of_one_kind_only_is_a_clear_error():
+    from eval.keep_training import fit
+
+    with pytest.raises(ValueError, match="3 examples, all wrong: a model needs right and wrong"):
+        fit([_example("a", 0.5 + i / 10, False) for i in range(3)])
+
+
 def test_short_texts_have_a_threshold_of_their_own(resources):
     weights = {name: 0.0 for name in FEATURES} | {"score": 2.0}
     model = KeepModel(weights, -1.0, 0.6, thresholds={"short": 0.4})

@@ -315,6 +315,21 @@ def test_cli_ads_cvs_match_candidates_and_remove(tmp_path):
     assert result.returncode == 0, result.stderr
     counted = json.loads(result.stdout)
     assert counted["cvs_with_reviews"] == 1 and counted["groups"]["cv_sv"]["skills"]["rejected"] == 1
+    # ... and learned from: `matcha eval train-keep --reviews` takes the verdict as an example labelled wrong.
+    two_cvs = tmp_path / "two_cvs"
+    two_cvs.mkdir()
+    en_cvs = ROOT / "eval" / "data" / "en_cvs"
+    for name in ("01_software_developer.json", "02_data_analyst.json"):
+        (two_cvs / name).write_bytes((en_cvs / name).read_bytes())
+    judged = (en_cvs / "judgements.tsv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (two_cvs / "judgements.tsv").write_text("".join(judged[:1] + [line for line in judged if line.startswith(
+        ("01_", "02_"))]), encoding="utf-8")
+    result = _matcha(data, "eval", "train-keep", "--set", str(two_cvs), "--reviews", "--out",
+                     str(tmp_path / "model.json"), "--json")
+    assert result.returncode == 0, result.stderr
+    learned = json.loads((tmp_path / "model.json").read_text())["trained_on"]
+    assert learned["sets"]["reviews"]["verdicts"] == 1 and learned["sets"]["reviews"]["examples"] >= 1
+    assert learned["sets"]["reviews"]["right"] == 0 and learned["threshold_sets"] == ["two_cvs"]
     result = _matcha(data, "cvs", "remove", str(cv_id))
     assert result.returncode == 0 and json.loads(result.stdout) == {"removed": cv_id}
     result = _matcha(data, "match", str(cv_id))
