@@ -41,6 +41,7 @@ MIN_COMPOUND_TERM = 5
 _RULES_VERSION = "10"
 # Words that join two verbs sharing an object ("läste och tolkade ritningar") or two objects sharing a verb.
 _COORDINATORS = {"och", "samt", "eller", "and", "or", ","}
+_PART_SEPARATORS = _COORDINATORS | {"/", "&"}  # what joins the parts of a coordinated label ("MIG/MAG welding")
 
 
 class PatternTarget(NamedTuple):
@@ -168,6 +169,18 @@ class PhraseIndex:
                     break
         return filter_spans(spans)
 
+    def _parts(self, doc: Doc, spans: list[Span], lang: str) -> list[Span]:
+        """The parts of a coordinated label that are labels themselves: "HTML and CSS" (a label of *use markup
+        languages*) names *CSS* too, which the longest match hid. Each part between coordinators, whole."""
+        table, found = self.targets[lang], []
+        for span in spans:
+            cuts = [i for i in range(span.start, span.end) if doc[i].norm_ in _PART_SEPARATORS]
+            for start, end in zip([span.start, *(c + 1 for c in cuts)], [*cuts, span.end]):
+                key = " ".join(token.norm_ for token in doc[start:end])
+                if cuts and end > start and key in table:
+                    found.append(Span(doc, start, end, label=key))
+        return found
+
     def _coordinated(self, doc: Doc, lang: str) -> list[Span]:
         """Phrases split by a coordination: two verbs sharing an object ("läste och tolkade ritningar" ->
         "läsa ritningar") and one verb with a list of objects ("monterade fönster, dörrar och kök" -> "montera
@@ -201,6 +214,7 @@ class PhraseIndex:
         for lang in pattern_langs:
             doc = normalised_doc(text, self.nlp[lang])
             spans = self._spans(doc, lang)
+            spans += self._parts(doc, spans, lang)
             plain = {span.label_ for span in spans}
             spans += [span for span in self._coordinated(doc, lang) if span.label_ not in plain]
             for span in spans:

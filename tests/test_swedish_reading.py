@@ -100,3 +100,17 @@ def test_a_tool_in_a_list_names_the_skill_of_operating_it(resources):
     found_en = {resources.taxonomy.get(m.uri).labels["en"]
                 for m in resources.phrases.find("Tools: forklift, hand scanner", "en")}
     assert "operate forklift" in found_en
+
+
+def test_a_coordinated_label_names_its_parts_too(resources):
+    # "HTML and CSS" is a label of *use markup languages*; the longest match hid *CSS* inside it.
+    text = "Frontend tasks with JavaScript, React, HTML and CSS"
+    found = {(m.text, resources.taxonomy.get(m.uri).labels["en"]) for m in resources.phrases.find(text, "en")}
+    assert {("HTML and CSS", "use markup languages"), ("CSS", "CSS")} <= found
+    css = next(m for m in resources.phrases.find(text, "en") if m.text == "CSS")
+    assert text[css.start:css.end] == "CSS" and css.method == "phrase"
+    # Swedish: "Lastning och lossning" (*perform loading and unloading operations*) names "lastning" too.
+    found_sv = {(m.text, resources.taxonomy.get(m.uri).labels["en"])
+                for m in resources.phrases.find("Lastning och lossning av gods", "sv")}
+    assert ("Lastning och lossning", "perform loading and unloading operations") in found_sv
+    assert any(text == "Lastning" for text, _ in found_sv)
