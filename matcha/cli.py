@@ -319,19 +319,19 @@ def _with_swedish_cv_threshold(model: Any, folder: Optional[Path], extractor: An
 def _with_verdicts(found: list, counts: dict, extractor: Any) -> tuple[list, dict]:
     """``found`` and ``counts`` with the examples of the participants' verdicts in the store
     (``eval.verdict_examples``)."""
-    from eval.verdict_examples import verdict_examples
+    from eval.verdict_examples import SET_NAME, verdict_examples
     from extractor.profile import CompetenceProfile
     from store.database import Store
 
     store = Store(get_settings().store_url)
     said, said_counts = verdict_examples((CompetenceProfile.model_validate(data) for data in store.iter_profiles("cvs")),
                                          extractor.draft)
-    for name, count in said_counts.items():
-        log.info("%s: %d verdicts on %d CVs, %d examples (%d verdicts on skills no longer found)", name,
-                 count["verdicts"], count["cvs"], len(said), count["verdicts_not_found"])
-        if not count["verdicts"]:
-            log.warning("the store holds no verdicts: the model learns from the CV sets alone")
-            return found, counts
+    count = said_counts[SET_NAME]
+    log.info("verdicts: %d on %d CVs, %d examples (%d on skills no longer found)", count["verdicts"], count["cvs"],
+             len(said), count["verdicts_not_found"])
+    if not count["verdicts"]:
+        log.warning("the store holds no verdicts: the model learns from the CV sets alone")
+        return found, counts
     return found + said, {**counts, **said_counts}
 
 
