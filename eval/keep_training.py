@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -40,17 +41,27 @@ class Example:
 LINE_WORDS = 4
 
 
-def _labelled(name: str, cv: LabelledCv, draft_, whole: bool) -> tuple[list[Example], int]:
+def labelled_candidates(name: str, cv_id: str, draft_, label: Callable[[str], tuple[bool, bool] | None],
+                        whole: bool = True) -> tuple[list[Example], int]:
+    """The candidates of a draft as examples, each labelled by ``label`` (uri -> (right, gold), None where nobody
+    said: left out and counted); a candidate the model never sees (``Fit.rests_on_a_shared_word``) is left out."""
     found, unjudged = [], 0
     for match, fit in zip(draft_.candidates, draft_.fits):
         if fit.rests_on_a_shared_word:
             continue
-        if match.uri not in cv.gold and match.uri not in cv.judged:
+        known = label(match.uri)
+        if known is None:
             unjudged += 1
             continue
-        found.append(Example(name, cv.id, fit.features(), match.uri in cv.supported, match.uri in cv.gold, whole,
-                             match.uri))
+        found.append(Example(name, cv_id, fit.features(), known[0], known[1], whole, match.uri))
     return found, unjudged
+
+
+def _labelled(name: str, cv: LabelledCv, draft_, whole: bool) -> tuple[list[Example], int]:
+    def label(uri: str) -> tuple[bool, bool] | None:
+        return (uri in cv.supported, uri in cv.gold) if uri in cv.gold or uri in cv.judged else None
+
+    return labelled_candidates(name, cv.id, draft_, label, whole)
 
 
 def examples(named_sets: dict[str, list[LabelledCv]], draft, half: str = "tuning",

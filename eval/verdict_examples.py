@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from eval.keep_training import Example
+from eval.keep_training import Example, labelled_candidates
 from extractor.profile import CompetenceProfile
 from extractor.skill_reviews import reviewed
 
@@ -36,16 +36,10 @@ def verdict_examples(profiles: Iterable[CompetenceProfile], draft: Callable[[str
             continue
         cvs += 1
         verdicts += len(said)
-        result = draft(profile.text, "cv")
-        labelled = set()
-        for match, fit in zip(result.candidates, result.fits):
-            if fit.rests_on_a_shared_word:
-                continue
-            if match.uri not in said:
-                unjudged += 1
-                continue
-            labelled.add(match.uri)
-            found.append(Example(name, f"{name}_{number}", fit.features(), said[match.uri], False, True, match.uri))
-        lost += len(set(said) - labelled)
+        of_cv, unsaid = labelled_candidates(name, f"{name}_{number}", draft(profile.text, "cv"),
+                                            lambda uri: (said[uri], False) if uri in said else None)
+        found += of_cv
+        unjudged += unsaid
+        lost += len(set(said) - {example.uri for example in of_cv})
     return found, {name: {"cvs": cvs, "gold": 0, "unjudged": unjudged, "verdicts": verdicts,
                           "verdicts_not_found": lost}}

@@ -175,9 +175,11 @@ class PhraseIndex:
         table, found = self.targets[lang], []
         for span in spans:
             cuts = [i for i in range(span.start, span.end) if doc[i].norm_ in _PART_SEPARATORS]
+            if not cuts:  # not a coordination: the span is its only part, found already
+                continue
             for start, end in zip([span.start, *(c + 1 for c in cuts)], [*cuts, span.end]):
                 key = " ".join(token.norm_ for token in doc[start:end])
-                if cuts and end > start and key in table:
+                if end > start and key in table:
                     found.append(Span(doc, start, end, label=key))
         return found
 
