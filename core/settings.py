@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     skill_link_threshold: float = Field(0.62, description="Least cosine for embedding-linked skills in a profile.")
     skill_links: int = Field(2, ge=1, description="Most skills one English phrase may name by embedding (its "
                                                    "nearest, re-ranked); the keep model decides which stay.")
+    action_phrases: bool = Field(True, description="Also link an English CV's action phrases: inside a clause, a word "
+                                 "that leads skill labels and the words after it up to the next stop word "
+                                 "(``extractor.linking.action_phrases``; ads and short texts never).")
     occupation_link_threshold: float = Field(0.75, description="Least cosine for embedding-linked occupations.")
     other_language_link_threshold: float = Field(
         0.88, description="Least cosine for embedding links in a text that is not English when MATCHA_MODEL_SV is "

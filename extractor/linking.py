@@ -15,6 +15,10 @@ _CUE_WORDS = frozenset("ability abilities able experience experienced knowledge 
                        "preferred required plus".split())
 
 
+# Words an action phrase may run on over (an article or possessive: "unloaded the van"); any other stop word ends it.
+_PHRASE_GLUE = frozenset("the a an my our their his her its".split())
+
+
 @dataclass(frozen=True)
 class Candidate:
     start: int
@@ -83,3 +87,48 @@ def word_windows(text: str, max_words: int = 4) -> list[Candidate]:
                 start, end = tokens[i][0], tokens[j][1]
                 found.append(Candidate(start, end, text[start:end]))
     return found
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Every clause of every line, bullet and sentence (the spans ``candidate_phrases`` splits them into)."""
+    return [span for s_start, s_end in _spans(_SPLIT, text, 0)
+            for span in _spans(_CLAUSE, text[s_start:s_end], s_start)]
+
+
+def action_phrases(text: str, leads: frozenset[str], lemmas: dict[str, str], max_words: int = 5) -> list[Candidate]:
+    """Inside each clause, the phrases that start at a word whose lemma leads skill labels (``leads``: "train",
+    "replace", "prepare") and run on to the next stop word (an article or possessive excepted), punctuation mark
+    or the clause's end, ``max_words`` at most, 2 at least: "Trained new employees on the checkouts" gives "Trained
+    new employees", which is nearer *train employees* than its clause is."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    found: list[Candidate] = []
+    for c_start, c_end in clause_spans(text):
+        tokens = [(c_start + m.start(), c_start + m.end(), m.group().lower())
+                  for m in _TOKEN.finditer(text[c_start:c_end])]
+        for i, (start, _, word) in enumerate(tokens):
+            if lemmas.get(word, word) not in leads:
+                continue
+            end, words = tokens[i][1], 1
+            for j in range(i + 1, min(i + max_words, len(tokens))):
+                gap, word_j = text[tokens[j - 1][1]:tokens[j][0]], tokens[j][2]
+                if gap.strip() or (word_j in STOP_WORDS and word_j not in _PHRASE_GLUE) or not _WORD.search(word_j):
+                    break
+                if word_j not in _PHRASE_GLUE:
+                    end, words = tokens[j][1], j - i + 1
+            if words >= 2:
+                found.append(Candidate(start, end, text[start:end]))
+    return found
+
+
+def label_leads(labels: list[str], lemmas: dict[str, str], least: int = 5) -> frozenset[str]:
+    """The lemmas that lead at least ``least`` labels of two or more words (ESCO's skill labels start with their
+    verb or head: "train employees", "replace defective devices"); stop words excepted."""
+    from collections import Counter
+
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    counts = Counter(lemmas.get(first, first) for first in (label.split()[0].lower() for label in labels
+                                                            if len(label.split()) >= 2))
+    return frozenset(word for word, n in counts.items()
+                     if n >= least and word not in STOP_WORDS and _WORD.fullmatch(word))

@@ -14,8 +14,9 @@ from extractor.facts import (LANGUAGE_NAME_CODES, driving_licence_spans, find_ed
                              find_languages, find_licences, language_code)
 from extractor.language import detect_language
 from extractor.link_ranking import LOCAL, LinkRanker, standing_out
-from extractor.linking import Candidate, candidate_phrases
+from extractor.linking import Candidate, action_phrases, candidate_phrases
 from extractor.mentions import Mention
+from models.nlp import english_lemmas
 from extractor.profile import CompetenceProfile, ConceptMatch, Evidence, LanguageSkill
 from extractor.concept_ranking import ConceptRanker
 from extractor.resources import Reader, Resources
@@ -115,14 +116,15 @@ class CompetenceExtractor:
         candidates = [c for c in candidate_phrases(text)
                       if len(c.text.split()) >= 2 and section_at(sections, c.start) not in _SKIP_SECTIONS
                       and not in_heading(c.start, c.end)]
-        vectors = reader.encoder.encode([c.text for c in candidates])
-        titles = self._titles(candidates, vectors, reader)
+        phrases = candidates + self._action_phrases(text, document, candidates, reader, sections, in_heading)
+        vectors = reader.encoder.encode([c.text for c in phrases])
+        titles = self._titles(candidates, vectors[:len(candidates)], reader)
         languages = find_languages(text, sections)
         skills = self._without_language_facts(
-            self._skills(text, sections, mentions, candidates, vectors, reader, titles), languages)
+            self._skills(text, sections, mentions, phrases, vectors, reader, titles), languages)
         # The word-sense check compares each skill with its line: the candidates' vectors are reused.
         fits = self._sense.fits(text, language, skills, reader.encoder, self.r.sense_index(reader),
-                                {c.text: v for c, v in zip(candidates, vectors)}, document)
+                                {c.text: v for c, v in zip(phrases, vectors)}, document)
         return Draft(language=language, language_confidence=round(confidence, 3), sections=sections,
                      candidates=skills, fits=fits, languages=languages, warnings=warnings,
                      occupations=self._occupations(text, sections, mentions, candidates, titles))
@@ -188,6 +190,17 @@ class CompetenceExtractor:
                 any(s <= e.start and e.end <= end for s, end in courses) for e in match.evidence)
 
         return [match for match in skills if not fact(match) and not in_a_course(match)]
+
+    def _action_phrases(self, text: str, document: str, candidates: list[Candidate], reader: Reader,
+                        sections: list[Section], in_heading) -> list[Candidate]:
+        """An English CV's action phrases (``extractor.linking.action_phrases``) that are not candidate phrases
+        already, outside skipped sections and headings (none where MATCHA_ACTION_PHRASES is false)."""
+        if not self.r.settings.action_phrases or reader is not self.r.english or document != "cv":
+            return []
+        known = {(c.start, c.end) for c in candidates}
+        return [c for c in action_phrases(text, self.r.label_leads, english_lemmas())
+                if (c.start, c.end) not in known and section_at(sections, c.start) not in _SKIP_SECTIONS
+                and not in_heading(c.start, c.end)]
 
     @staticmethod
     def _titles(candidates: list[Candidate], vectors, reader: Reader) -> dict[int, ConceptHit]:

@@ -13,7 +13,9 @@ from core.settings import Settings, get_settings
 from models.embedding import get_encoder
 from models.encoders import Encoder
 from extractor.language import detect_language
+from extractor.linking import label_leads
 from extractor.mentions import PhraseIndex
+from models.nlp import english_lemmas
 from taxonomy.build import with_lexicon
 from taxonomy.model import Taxonomy
 from taxonomy.store import load_taxonomy
@@ -82,6 +84,15 @@ class Resources:
                               settings.skill_link_threshold, settings.occupation_link_threshold,
                               skill_links=settings.skill_links)
         self.other = self._other_reader(cache)
+        self._leads: frozenset[str] | None = None
+
+    @property
+    def label_leads(self) -> frozenset[str]:
+        """The lemmas that lead English skill labels (``extractor.linking.label_leads``), read once."""
+        if self._leads is None:
+            labels = [label for concept in self.taxonomy.of_kind("skill") for label in concept.labels_in("en")]
+            self._leads = label_leads(labels, english_lemmas())
+        return self._leads
 
     def _separate_model(self) -> bool:
         return bool(self.settings.model_sv) and self.settings.model_sv != self.settings.model

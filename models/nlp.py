@@ -48,6 +48,12 @@ def full_lemma_table(lang: str) -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def english_lemmas() -> dict[str, str]:
+    """English form -> lemma (``spacy-lookups-data``), loaded once."""
+    return full_lemma_table("en")
+
+
 def nlp_with_lemmas(lang: str, lemmas: dict[str, str]) -> Language:
     """The same pipeline as ``get_nlp(lang)``, with the lookup lemmatiser reading ``lemmas`` only."""
     from spacy.lookups import Lookups

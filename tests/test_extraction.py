@@ -121,6 +121,31 @@ def test_word_windows_are_short_content_spans_with_offsets():
     assert "CI" not in texts and word_windows("") == []
 
 
+def test_label_leads_are_the_words_that_start_many_labels():
+    from extractor.linking import label_leads
+
+    labels = ["train employees", "train staff", "train dogs", "trains schedules", "unload cargo", "unload trucks",
+              "in vitro testing", "in situ tests", "in process checks", "welding", "welding", "welding"]
+    leads = label_leads(labels, {"trains": "train"}, least=2)
+    # "trains" counts as "train"; a stop word ("in") and one-word labels ("welding") lead nothing.
+    assert leads == {"train", "unload"}
+
+
+def test_action_phrases_run_from_a_lead_to_the_next_stop_word():
+    from extractor.linking import action_phrases
+
+    text = ("Trained new employees on the checkouts and in customer service\n"
+            "- Unloaded the van, replaced the\n"
+            "Train")
+    lemmas = {"trained": "train", "unloaded": "unload", "replaced": "replace"}
+    phrases = action_phrases(text, frozenset({"train", "unload", "replace"}), lemmas)
+    assert all(text[p.start:p.end] == p.text for p in phrases)
+    # Stops at "on" (a stop word); runs over an article ("the van"); a lead with nothing after it, or only an
+    # article, gives no phrase; never across a clause's end (", and").
+    assert [p.text for p in phrases] == ["Trained new employees", "Unloaded the van"]
+    assert action_phrases("Trained new employees", frozenset({"train"}), lemmas, max_words=2)[0].text == "Trained new"
+
+
 def test_label_similarity_agrees_with_search(resources):
     vector = resources.encoder.encode(["welding steel pipes"])
     hits = resources.skill_index.search(vector, k=5, languages=("en",))[0]
@@ -222,3 +247,24 @@ def test_compact_lemma_tables_give_the_same_mentions_as_the_full_ones(resources)
     finally:
         phrases.nlp = saved
     assert sum(map(len, full)) > 40 and compact == full
+
+
+def test_an_english_cv_links_its_action_phrases_an_ad_does_not(extractor):
+    """A clause's action phrase ("Prepared freight documents" in "Prepared freight documents for export to Sweden")
+    is linked in an English CV, where it is evidence of a skill; an ad's phrases are read as before."""
+    from extractor.linking import action_phrases, candidate_phrases
+    from models.nlp import english_lemmas
+
+    text = ("Cashier and team leader\n\nExperience\n2016 - 2020 Team leader, MegaMarket, Bucharest\n"
+            "- Trained new employees on the checkouts and in customer service\n"
+            "- Prepared freight documents for export to Sweden\n")
+    clauses = {c.text for c in candidate_phrases(text)}
+    only_actions = {p.text for p in action_phrases(text, extractor.r.label_leads, english_lemmas())} - clauses
+    actions = {"Prepared freight documents", "Trained new employees"}
+    assert actions <= only_actions
+
+    def evidence(document: str) -> set[str]:
+        return {e.text for m in extractor.draft(text, document).candidates for e in m.evidence}
+
+    assert evidence("cv") & actions
+    assert not evidence("ad") & actions
