@@ -265,12 +265,13 @@ def eval_judging_sheets(folder: Path = typer.Option(..., "--set", help="A folder
                         seed: int = typer.Option(20261130, help="Seed for decoys and order.")) -> None:
     """Sheets for blind judging: each CV with its gold concepts and the extractor's candidate skills (kept or not)
     not judged yet, and decoys from other fields, shuffled (``eval.judging``)."""
-    from eval.cv_sets import read_cv_set
+    from eval.cv_sets import document_kind, read_cv_set
     from eval.judging import pool, write_sheets
 
     extractor = _extractor()
     cvs = read_cv_set(folder)
-    found = {cv.id: {match.uri for match in extractor.draft(cv.served_text).candidates} for cv in cvs}
+    document = document_kind(cvs)  # a CV's candidates are read as a CV's (its action phrases too)
+    found = {cv.id: {match.uri for match in extractor.draft(cv.served_text, document).candidates} for cv in cvs}
     items = pool(cvs, found, seed)
     count = write_sheets(cvs, items, extractor.r.taxonomy, out, key)
     typer.echo(f"{count} items on {sum(1 for chosen in items.values() if chosen)} sheets in {out}; key in {key}")
