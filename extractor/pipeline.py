@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 
 from extractor.documents import Limits, read_document
 from extractor.errors import InputError
@@ -16,13 +17,13 @@ from extractor.language import detect_language
 from extractor.link_ranking import LOCAL, LinkRanker, standing_out
 from extractor.linking import Candidate, action_phrases, candidate_phrases
 from extractor.mentions import Mention
-from models.nlp import english_lemmas
 from extractor.profile import CompetenceProfile, ConceptMatch, Evidence, LanguageSkill
 from extractor.concept_ranking import ConceptRanker
 from extractor.resources import Reader, Resources
 from extractor.heading_match import HeadingMatcher
 from extractor.sections import Section, headings, section_at, sections_from
 from extractor.label_index import ConceptHit
+from models.nlp import english_lemmas
 from taxonomy.coverage import top_group
 
 log = logging.getLogger(__name__)
@@ -192,7 +193,7 @@ class CompetenceExtractor:
         return [match for match in skills if not fact(match) and not in_a_course(match)]
 
     def _action_phrases(self, text: str, document: str, candidates: list[Candidate], reader: Reader,
-                        sections: list[Section], in_heading) -> list[Candidate]:
+                        sections: list[Section], in_heading: Callable[[int, int], bool]) -> list[Candidate]:
         """An English CV's action phrases (``extractor.linking.action_phrases``) that are not candidate phrases
         already, outside skipped sections and headings (none where MATCHA_ACTION_PHRASES is false)."""
         if not self.r.settings.action_phrases or reader is not self.r.english or document != "cv":
