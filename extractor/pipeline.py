@@ -112,12 +112,14 @@ class CompetenceExtractor:
 
         mentions = [m for m in self.r.phrases.find(text, language if language in ("sv", "en") else "en")
                     if not in_heading(m.start, m.end)]
+        def linkable(phrase: Candidate) -> bool:  # outside the sections skipped and the headings
+            return (section_at(sections, phrase.start) not in _SKIP_SECTIONS
+                    and not in_heading(phrase.start, phrase.end))
+
         # One word is too little context to link by embedding ("Supervised" -> machine learning): single words
         # count only where they are taxonomy labels (the phrase mentions above).
-        candidates = [c for c in candidate_phrases(text)
-                      if len(c.text.split()) >= 2 and section_at(sections, c.start) not in _SKIP_SECTIONS
-                      and not in_heading(c.start, c.end)]
-        phrases = candidates + self._action_phrases(text, document, candidates, reader, sections, in_heading)
+        candidates = [c for c in candidate_phrases(text) if len(c.text.split()) >= 2 and linkable(c)]
+        phrases = candidates + self._action_phrases(text, document, candidates, reader, linkable)
         vectors = reader.encoder.encode([c.text for c in phrases])
         titles = self._titles(candidates, vectors[:len(candidates)], reader)
         languages = find_languages(text, sections)
@@ -193,15 +195,14 @@ class CompetenceExtractor:
         return [match for match in skills if not fact(match) and not in_a_course(match)]
 
     def _action_phrases(self, text: str, document: str, candidates: list[Candidate], reader: Reader,
-                        sections: list[Section], in_heading: Callable[[int, int], bool]) -> list[Candidate]:
+                        linkable: Callable[[Candidate], bool]) -> list[Candidate]:
         """An English CV's action phrases (``extractor.linking.action_phrases``) that are not candidate phrases
-        already, outside skipped sections and headings (none where MATCHA_ACTION_PHRASES is false)."""
+        already and are ``linkable`` as they are (none where MATCHA_ACTION_PHRASES is false)."""
         if not self.r.settings.action_phrases or reader is not self.r.english or document != "cv":
             return []
         known = {(c.start, c.end) for c in candidates}
         return [c for c in action_phrases(text, self.r.label_leads, english_lemmas())
-                if (c.start, c.end) not in known and section_at(sections, c.start) not in _SKIP_SECTIONS
-                and not in_heading(c.start, c.end)]
+                if (c.start, c.end) not in known and linkable(c)]
 
     @staticmethod
     def _titles(candidates: list[Candidate], vectors, reader: Reader) -> dict[int, ConceptHit]:
