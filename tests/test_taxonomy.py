@@ -78,6 +78,25 @@ def test_swedish_lexicon_rows_are_resolved_to_esco_uris():
     assert stats["skills"] >= 1500 and stats["occupations"] >= 600
 
 
+def test_phrasings_the_audit_removed_stay_out_of_the_lexicon():
+    """The Swedish phrasings two blind judges said do not show their skill (``taxonomy/data/removed_phrasings.tsv``)
+    are in no lexicon row of that skill, and the record names real skills: a file grown later must not bring them
+    back."""
+    from pathlib import Path
+
+    import taxonomy
+
+    record = Path(taxonomy.__file__).parent / "data" / "removed_phrasings.tsv"
+    lines = [line for line in record.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    removed = [dict(zip(lines[0].split("\t"), line.split("\t"))) for line in lines[1:]]
+    assert len(removed) >= 200
+    present = {(term.lower(), row.uri) for row in read_lexicon() if row.lang == "sv" for term in row.terms}
+    back = [(r["term"], r["esco_skill"]) for r in removed if (r["term"].lower(), r["uri"]) in present]
+    assert not back, back
+    assert all(r["uri"].startswith("http://data.europa.eu/esco/skill/") and r["file"].startswith("sv_skills_cv_")
+               for r in removed)
+
+
 def test_every_lexicon_row_names_the_concept_it_maps_to(resources):
     """Each row's English label is the ESCO preferred label of its URI (what the resolver writes), no term is
     claimed by two concepts of the same kind in one language, and no English phrasing is another concept's ESCO
