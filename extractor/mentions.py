@@ -220,8 +220,11 @@ class PhraseIndex:
             plain = {span.label_ for span in spans}
             spans += [span for span in self._coordinated(doc, lang) if span.label_ not in plain]
             for span in spans:
+                in_name = doc_lang == "sv" and _in_a_name(span)
                 for target in map(PatternTarget._make, self.targets[lang][span.label_]):
                     if not _case_ok(span.text, target.label):
+                        continue
+                    if in_name and target.kind == "skill" and target.label == target.label.lower():
                         continue
                     confidence = 0.95 if target.preferred else 0.9
                     mentions.append(Mention(span.start_char, span.end_char, span.text, target.uri, target.kind,
@@ -234,7 +237,7 @@ class PhraseIndex:
         found = []
         terms = self.single_terms["sv"]
         for token in doc:
-            if not token.is_alpha or len(token.text) < MIN_COMPOUND_TERM + 3:
+            if not token.is_alpha or len(token.text) < MIN_COMPOUND_TERM + 3 or _capital_inside(token.text):
                 continue
             if any(s <= token.idx < e for s, e in taken):
                 continue
@@ -309,6 +312,42 @@ def _cached(cache_dir: Path, prefix: str, digest: str, build: Callable[[], dict]
         if stale != path:
             stale.unlink(missing_ok=True)
     return value
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _capital_inside(word: str) -> bool:
+    """A word written with a capital letter inside it is a name ("NordLogistik"), not a compound to split;
+    an acronym ("HLR") is not."""
+    return not word.isupper() and any(c.isupper() for c in word[1:])
+
+
+def _in_a_name(span: Span) -> bool:
+    """A capitalised word (not an acronym) after the first word of its line, beside another capitalised word
+    (not a letter or an acronym) with only spaces between: a word of a name ("Provet Cloud", "Windows Server",
+    "Svensk Logistik AB"). Swedish writes common nouns in lower case inside a line, so such a word names a product
+    or a firm, not a skill. A line's first word is capitalised by convention ("Journalsystem Provet Cloud": a
+    journal system), and a word alone ("i Scrum") or beside punctuation ("Kock, Restaurang") is no name."""
+    if len(span) != 1:
+        return False
+    token, doc = span[0], span.doc
+    if not _capitalised(token.text) or token.text.isupper():
+        return False
+
+    def joined(left, right) -> bool:  # two words of one line with only spaces between
+        return left.is_alpha and right.is_alpha and bool(left.whitespace_) and "\n" not in left.whitespace_
+
+    def name_word(word: str) -> bool:  # "Provet", "Svensk"; not a letter ("Truckkort A") or an acronym ("HP")
+        return len(word) >= 2 and _capitalised(word) and not word.isupper()
+
+    line_start = next((t.i for t in reversed(doc[:token.i]) if "\n" in t.text or "\n" in t.whitespace_), -1) + 1
+    if not any(t.is_alpha for t in doc[line_start:token.i]):  # a line's first word is capitalised by convention
+        return False
+    before = token.i > 0 and joined(doc[token.i - 1], token) and name_word(doc[token.i - 1].text)
+    after = token.i + 1 < len(doc) and joined(token, doc[token.i + 1]) and name_word(doc[token.i + 1].text)
+    return before or after
 
 
 def _case_ok(text: str, label: str) -> bool:

@@ -114,3 +114,24 @@ def test_a_coordinated_label_names_its_parts_too(resources):
                 for m in resources.phrases.find("Lastning och lossning av gods", "sv")}
     assert ("Lastning och lossning", "perform loading and unloading operations") in found_sv
     assert any(text == "Lastning" for text, _ in found_sv)
+
+
+def test_a_word_of_a_name_is_no_skill(resources):
+    """Swedish writes common nouns in lower case inside a line: a capitalised word beside another one is a word of a
+    name (a firm, a product), and so is a word with a capital letter inside it. Written from "Provet Cloud",
+    "NordLogistik AB" and "Windows Server"; the firms below were not among them."""
+    def skills(text: str) -> set[tuple[str, str]]:
+        return {(m.text, resources.taxonomy.get(m.uri).labels["en"])
+                for m in resources.phrases.find(text, "sv") if m.kind == "skill"}
+
+    assert not any(label == "accounting" for _, label in skills("Ekonomiassistent, Bokföring Direkt AB"))
+    assert ("Bokföring", "accounting") in skills("Bokföring, fakturering")
+    assert not any(label == "cleaning techniques"
+                   for _, label in skills("Receptionist på Hotell Städning & Service AB"))
+    assert not any(label == "logistics" for _, label in skills("Säljare, TechLogistik AB"))
+    assert ("Transportlogistik", "logistics") in skills("Transportlogistik och lagerhantering")
+    # A line's first word is capitalised by convention, a letter or an acronym beside a word makes no name.
+    found = skills("Journalsystem Provet Cloud")
+    assert ("Journalsystem", "use electronic health records management system") in found
+    assert not any(label == "cloud technologies" for _, label in found)
+    assert ("Truckkort", "operate forklift") in skills("Truckkort A, 2019")
