@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from extractor.everyday_words import is_everyday, is_lower_case_acronym
@@ -336,7 +336,7 @@ def _in_a_name(span: Span) -> bool:
     if not _capitalised(token.text) or token.text.isupper():
         return False
 
-    def joined(left, right) -> bool:  # two words of one line with only spaces between
+    def joined(left: Token, right: Token) -> bool:  # two words of one line with only spaces between
         return left.is_alpha and right.is_alpha and bool(left.whitespace_) and "\n" not in left.whitespace_
 
     def name_word(word: str) -> bool:  # "Provet", "Svensk"; not a letter ("Truckkort A") or an acronym ("HP")
