@@ -342,12 +342,15 @@ def _in_a_name(span: Span) -> bool:
     def name_word(word: str) -> bool:  # "Provet", "Svensk"; not a letter ("Truckkort A") or an acronym ("HP")
         return len(word) >= 2 and _capitalised(word) and not word.isupper()
 
-    line_start = next((t.i for t in reversed(doc[:token.i]) if "\n" in t.text or "\n" in t.whitespace_), -1) + 1
-    if not any(t.is_alpha for t in doc[line_start:token.i]):  # a line's first word is capitalised by convention
-        return False
     before = token.i > 0 and joined(doc[token.i - 1], token) and name_word(doc[token.i - 1].text)
+    if before:  # a word before it on its line: not the line's first word
+        return True
     after = token.i + 1 < len(doc) and joined(token, doc[token.i + 1]) and name_word(doc[token.i + 1].text)
-    return before or after
+    if not after:
+        return False
+    # A line's first word is capitalised by convention: a name only with a word before it on its line.
+    line_start = next((t.i for t in reversed(doc[:token.i]) if "\n" in t.text or "\n" in t.whitespace_), -1) + 1
+    return any(t.is_alpha for t in doc[line_start:token.i])
 
 
 def _case_ok(text: str, label: str) -> bool:
