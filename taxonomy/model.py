@@ -83,6 +83,8 @@ class Taxonomy:
     # (URI, language, base form): one-word patterns derived from labels that are dropped (``taxonomy.label_audit``).
     unmatched: set[tuple[str, str, str]] = field(default_factory=set)
     unmatched_patterns: set[tuple[str, str, str]] = field(default_factory=set)
+    # (uri, lang, casefolded label) matched where a text says it, but no label vector (``taxonomy.lexicon.SAID``).
+    said_only: set[tuple[str, str, str]] = field(default_factory=set)
 
     def get(self, uri: str) -> Concept | None:
         return self.concepts.get(uri)
@@ -114,6 +116,10 @@ class Taxonomy:
     def is_matched(self, uri: str, lang: str, text: str) -> bool:
         """Whether a label of the concept is matched in text (not ``unmatch``-ed)."""
         return (uri, lang, text.casefold()) not in self.unmatched
+
+    def is_said_only(self, uri: str, lang: str, text: str) -> bool:
+        """Whether a label is matched only where a text says it, and is no label vector (``said_only``)."""
+        return (uri, lang, text.casefold()) in self.said_only
 
     def matched_labels(self, uri: str, lang: str) -> list[str]:
         """A concept's labels in ``lang`` that are matched in text, preferred first; all its labels in ``lang``

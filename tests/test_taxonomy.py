@@ -153,3 +153,18 @@ def test_label_vectors_are_reused_after_an_edit(resources, tmp_path, caplog):
     for i, entry in enumerate(first.entries):
         assert np.array_equal(first.index.reconstruct(i), second.index.reconstruct(rows[entry.text]))
     assert len(list(tmp_path.glob("vectors-skill-*.npy"))) == 1  # the older cache is gone
+
+
+def test_said_phrasings_are_no_label_vectors(resources):
+    """``en_skills_cv_said_*.tsv``: a term is matched where a text says it, but is no label vector, so it draws no
+    similarity links from other lines."""
+    taxonomy = resources.taxonomy
+    rows = [row for row in read_lexicon() if row.said]
+    assert len(rows) >= 700 and all(row.lang == "en" for row in rows)
+    five_s = next(row for row in rows if row.en_label == "5S methodology")
+    found = {taxonomy.get(m.uri).label("en") for m in resources.phrases.find("Ran 5S audits on the line", "en")}
+    assert "5S methodology" in found
+    assert taxonomy.is_said_only(five_s.uri, "en", "5S audits")
+    assert "5S audits" in taxonomy.get(five_s.uri).labels_in("en")
+    vectors = {(e.uri, e.text) for e in resources.skill_index.entries}
+    assert (five_s.uri, "5S audits") not in vectors and (five_s.uri, "5S methodology") in vectors

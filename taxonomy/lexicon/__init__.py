@@ -5,8 +5,8 @@ Each line: ``svenska termer (|-separerade) <TAB> ESCO English preferred label <T
 The first Swedish term is the concept's Swedish label; the rest are synonyms and common forms. The files
 ``sv_skills_cv_*.tsv`` hold the phrasings CVs and ads use ("köra motviktstruck", "ta emot leveranser"): all their
 terms are synonyms, never a concept's Swedish label. The English files (``en_skills_cv_*.tsv``) do the same for
-English CVs and ads ("order picking", "fault finding"): ESCO's own English labels stay the preferred ones. Lines
-starting with ``#`` are comments. ``matcha taxonomy resolve-lexicon`` fills in and checks the URI column.
+English CVs and ads ("order picking", "fault finding"): ESCO's own English labels stay the preferred ones; those of
+``en_skills_cv_said_*.tsv`` are no label vectors (``SAID``). Lines starting with ``#`` are comments. ``matcha taxonomy resolve-lexicon`` fills in and checks the URI column.
 """
 
 from __future__ import annotations
@@ -37,12 +37,21 @@ class LexiconRow:
         return self.file[:2]
 
     @property
+    def said(self) -> bool:
+        """Terms that are no label vectors (a ``SAID`` file): ``Taxonomy.said_only``."""
+        return self.file.startswith(SAID)
+
+    @property
     def phrasings(self) -> bool:
         """Terms that are never the concept's label: a ``PHRASINGS`` file, or English (ESCO has English labels)."""
         return self.file.startswith(PHRASINGS) or self.lang != "sv"
 
 
 PHRASINGS = "sv_skills_cv_"
+# English CV phrasings that are no label vectors: matched where a text says them (and through their words: word
+# grounding, the words that lead action phrases), never linked by similarity. For terms added after the skills'
+# labels had settled: a new label vector draws similarity links from lines well beyond the term's own.
+SAID = "en_skills_cv_said_"
 
 
 def lexicon_files(folder: Path = LEXICON_DIR) -> list[Path]:
@@ -88,6 +97,8 @@ def apply_lexicon(taxonomy: Taxonomy, rows: list[LexiconRow]) -> int:
             continue
         for i, term in enumerate(row.terms):
             concept.add_label(row.lang, term, preferred=(i == 0 and not row.phrasings))
+            if row.said:
+                taxonomy.said_only.add((row.uri, row.lang, term.casefold()))
         applied += 1
     missing = len(rows) - applied
     if missing:
