@@ -6,7 +6,8 @@ The first Swedish term is the concept's Swedish label; the rest are synonyms and
 ``sv_skills_cv_*.tsv`` hold the phrasings CVs and ads use ("köra motviktstruck", "ta emot leveranser"): all their
 terms are synonyms, never a concept's Swedish label. The English files (``en_skills_cv_*.tsv``) do the same for
 English CVs and ads ("order picking", "fault finding"): ESCO's own English labels stay the preferred ones; those of
-``en_skills_cv_said_*.tsv`` are no label vectors (``SAID``). Lines starting with ``#`` are comments. ``matcha taxonomy resolve-lexicon`` fills in and checks the URI column.
+``en_skills_cv_said_*.tsv`` are no label vectors (``SAID``). Lines starting with ``#`` are comments. ``matcha
+taxonomy resolve-lexicon`` fills in and checks the URI column.
 """
 
 from __future__ import annotations
