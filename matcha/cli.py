@@ -418,8 +418,9 @@ def eval_keep_thresholds(folder: list[Path] = typer.Option(..., "--set", help="A
 @eval_app.command("shown-thresholds")
 def eval_shown_thresholds(tier: str = typer.Option(..., "--tier", help="The kind of CV: \"cv\" (not Swedish) or "
                                                   "\"cv_sv\" (Swedish)."),
-                          training: Path = typer.Option(..., "--training", help="The language's training set "
-                                                        "(eval/data/en_cvs_t or sv_cvs_t)."),
+                          training: list[Path] = typer.Option(..., "--training", help="The language's training "
+                                                              "set (eval/data/en_cvs_t or sv_cvs_t); repeat it to "
+                                                              "pool several (their CVs counted together)."),
                           tuning: Path = typer.Option(..., "--tuning", help="The set whose tuning half (CVs 01-10) "
                                                       "keeps a recall floor (eval/data/en_cvs or sv_cvs)."),
                           recall_floor: float = typer.Option(..., "--recall-floor", help="The tuning half's gold "
@@ -453,17 +454,20 @@ def eval_shown_thresholds(tier: str = typer.Option(..., "--tier", help="The kind
         document = document_kind(cvs)
         return candidates(cvs, lambda text: extractor.draft(text, document)), [len(cv.gold) for cv in cvs]
 
-    chosen, table, before = choose(model, tier, read(training, False), read(tuning, True), recall_floor, max_loss,
-                                   target, labels_from)
-    model = with_shown_thresholds(model, tier, chosen, training.name)
+    pooled = [read(folder, False) for folder in training]
+    on_training = ([of_cv for found, _ in pooled for of_cv in found], [n for _, gold in pooled for n in gold])
+    training_name = " + ".join(folder.name for folder in training)
+    chosen, table, before = choose(model, tier, on_training, read(tuning, True), recall_floor, max_loss, target,
+                                   labels_from)
+    model = with_shown_thresholds(model, tier, chosen, training_name)
     target_file.write_text(model.to_json() + "\n", encoding="utf-8")
     row = next(r for r in table if {f"{tier}:linked": r["linked"], f"{tier}:label": r["label"]} == chosen)
     if as_json:
         typer.echo(json.dumps({"chosen": chosen, "figures": row, "before": before, "table": table}))
         return
-    typer.echo(f"before: {training.name} P {before['training']['judged_precision']:.3f} R "
+    typer.echo(f"before: {training_name} P {before['training']['judged_precision']:.3f} R "
                f"{before['training']['recall']:.3f}; tuning half R {before['tuning']['recall']:.3f}")
-    typer.echo(f"chosen links {row['linked']:.2f}, label matches {row['label']:.2f}: {training.name} P "
+    typer.echo(f"chosen links {row['linked']:.2f}, label matches {row['label']:.2f}: {training_name} P "
                f"{row['training']['judged_precision']:.3f} R {row['training']['recall']:.3f}; tuning half R "
                f"{row['tuning']['recall']:.3f}")
     typer.echo(f"shown thresholds {model.shown} written to {target_file}", err=True)

@@ -184,6 +184,19 @@ def test_cli_chooses_shown_thresholds_and_writes_them_into_the_model_file(extrac
                                                                                   **out["chosen"]}
     assert out["figures"]["training"]["recall"] == out["before"]["training"]["recall"]  # no loss allowed
     assert written.trained_on["shown_chosen_on"]["cv"] == "training"
+    # Training sets given twice are pooled: their CVs counted together, the choice recorded as made on both.
+    (tmp_path / "training2").mkdir()
+    (tmp_path / "training2" / "02_dev.json").write_text(json.dumps({"id": "02_dev", "field": "dev2", "text": text,
+                                                                    "skills": gold}))
+    pooled = _matcha("eval", "shown-thresholds", "--tier", "cv", "--training", str(tmp_path / "training"),
+                     "--training", str(tmp_path / "training2"), "--tuning", str(tmp_path / "tuning"),
+                     "--recall-floor", "0", "--max-loss", "0", "--model", str(model), "--json")
+    assert pooled.returncode == 0, pooled.stderr
+    both = json.loads(pooled.stdout)["before"]["training"]
+    assert both["kept"] == 2 * out["before"]["training"]["kept"] > 0
+    assert both["recall"] == out["before"]["training"]["recall"]
+    assert KeepModel.from_json(model.read_text(encoding="utf-8")).trained_on["shown_chosen_on"]["cv"] == \
+        "training + training2"
     wrong = _matcha("eval", "shown-thresholds", "--tier", "ad", "--training", str(tmp_path / "training"),
                     "--tuning", str(tmp_path / "tuning"), "--recall-floor", "0", "--max-loss", "0",
                     "--model", str(model))
