@@ -1,4 +1,4 @@
-"""The labelled CV sets (eval/data/en_cvs, sv_cvs, *_b, *_t, *_c): well-formed files whose gold entries name
+"""The labelled CV sets (eval/data/en_cvs, sv_cvs, *_b, *_t, *_c, sv_cvs_t2): well-formed files whose gold entries name
 real ESCO skills.
 
 Needs only the built taxonomy (no model): every gold URI is a skill in it, every label is that skill's English
@@ -17,10 +17,11 @@ from eval.cv_sets import half_of, read_cv_set
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "eval" / "data"
 # set -> (number of CVs, first id): en_cvs and sv_cvs have a tuning half (01-10) and a reporting half (11-20);
-# sv_cvs_b and en_cvs_b (21-40) are held out whole; en_cvs_t and sv_cvs_t (41-) are training data (a TRAINING file);
+# sv_cvs_b and en_cvs_b (21-40) are held out whole; en_cvs_t and sv_cvs_t (41-) and sv_cvs_t2 (71-90) are training
+# data (a TRAINING file);
 # en_cvs_c and sv_cvs_c (61-70) are held out whole, written after the model they measure was frozen.
 SETS = {"en_cvs": (20, 1), "sv_cvs": (20, 1), "sv_cvs_b": (20, 21), "en_cvs_b": (20, 21), "en_cvs_t": (20, 41),
-        "sv_cvs_t": (10, 41), "en_cvs_c": (10, 61), "sv_cvs_c": (10, 61)}
+        "sv_cvs_t": (10, 41), "en_cvs_c": (10, 61), "sv_cvs_c": (10, 61), "sv_cvs_t2": (20, 71)}
 FILES = [path for name in SETS for path in sorted((DATA / name).glob("*.json"))]
 
 
