@@ -8,8 +8,8 @@ link the keep model doubts still tells matching the field); a label match's may 
 is then also where such a match is kept for matching.
 
 The pair is chosen on the CVs models are chosen on, never on the sets written apart:
-- the training set of the language (``en_cvs_t``, ``sv_cvs_t``: no model learns from it) says how precise and how
-  complete the shown profile is;
+- the training set of the language (``en_cvs_t``; for Swedish ``sv_cvs_t`` and ``sv_cvs_t2`` pooled: no model learns
+  from them) says how precise and how complete the shown profile is;
 - the tuning half (CVs 01-10 of ``en_cvs``, ``sv_cvs``) keeps a floor of gold recall (the level when the issue
   asking for precision was filed, plus a margin);
 - the training set's gold recall may fall by at most ``max_loss``.

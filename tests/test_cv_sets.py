@@ -1,5 +1,5 @@
-"""The labelled CV sets (eval/data/en_cvs, sv_cvs, *_b, *_t, *_c, sv_cvs_t2): well-formed files whose gold entries name
-real ESCO skills.
+"""The labelled CV sets (eval/data/en_cvs, sv_cvs, *_b, *_t, *_c, sv_cvs_t2): well-formed files whose gold entries
+name real ESCO skills.
 
 Needs only the built taxonomy (no model): every gold URI is a skill in it, every label is that skill's English
 preferred label, every evidence is an exact substring of the CV text.
