@@ -205,8 +205,9 @@ def build_label_index(taxonomy: Taxonomy, kind: Kind, encoder: Encoder, cache_di
     the lexicon or taxonomy only labels not seen before are embedded: older caches are read by label text.
     Every label in ``languages``, and the preferred labels in ``preferred_languages`` (a Swedish reader's
     English fallback for concepts without a Swedish label), less those matched only where said
-    (``Taxonomy.said_only``). With ``descriptions``, description entries (language ``desc``) are added. ``name``: the cache's name (default the kind); two indexes of one kind and model
-    with other languages need names of their own, since building one removes the other kind's older caches."""
+    (``Taxonomy.said_only``). With ``descriptions``, description entries (language ``desc``) are added.
+    ``name``: the cache's name (default the kind); two indexes of one kind and model with other languages need
+    names of their own, since building one removes the other kind's older caches."""
     entries = [e for e in taxonomy.label_entries(kind)
                if (e.lang in languages or (e.preferred and e.lang in preferred_languages))
                and not taxonomy.is_said_only(e.uri, e.lang, e.text)]
